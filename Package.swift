@@ -1,0 +1,182 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Upcoming features that keep module boundaries honest: `package` access across modules,
+// `public` only in the plugin SDK.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "custos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "custos", targets: ["custos"]),
+        .executable(name: "postgresql-database-plugin", targets: ["PostgreSQLDatabasePlugin"]),
+        .library(name: "DatabasePluginKit", targets: ["DatabasePluginKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The CLI; `custos server` assembles and runs the server.
+        .executableTarget(
+            name: "custos",
+            dependencies: [
+                "CustosServer", "CustosCore", "PluginHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: listeners, TLS, the Vault wire envelope, request -> core.
+        .target(
+            name: "CustosServer",
+            dependencies: [
+                "CustosCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The core, free of HTTP: storage, barrier, seal, router, HCL, engines.
+        .target(
+            name: "CustosCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Drives a server in-process or as a child process, for tests.
+        .target(
+            name: "CustosTesting",
+            dependencies: [
+                "CustosServer", "CustosCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Plugin side: the wire contract, the SDK, the host.
+        .target(name: "DatabasePluginProtocol", swiftSettings: swiftSettings),
+        .target(name: "DatabasePluginKit", dependencies: ["DatabasePluginProtocol"], swiftSettings: swiftSettings),
+        .target(
+            name: "PluginHost",
+            dependencies: [
+                "DatabasePluginProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "noop-database-plugin",
+            dependencies: ["DatabasePluginKit"],
+            path: "Plugins/Examples/Noop",
+            swiftSettings: swiftSettings
+        ),
+        // A plugin that misbehaves on request, for the host's tests.
+        .executableTarget(
+            name: "custos-test-plugin",
+            dependencies: ["DatabasePluginProtocol"],
+            path: "Plugins/Testing",
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks, run by scripts/bench-*.
+        .executableTarget(
+            name: "plugin-bench",
+            dependencies: ["PluginHost", "DatabasePluginProtocol", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PluginBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "postgresql-bench",
+            dependencies: ["DatabasePluginKit", "CLibPQ"],
+            path: "Benchmarks/PostgreSQLBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "acl-bench",
+            dependencies: ["CustosCore"],
+            path: "Benchmarks/ACLBench",
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(name: "CLibPQ", path: "Plugins/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .executableTarget(
+            name: "PostgreSQLDatabasePlugin",
+            dependencies: [
+                "DatabasePluginKit", "CLibPQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/PostgreSQL",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "CustosCoreTests",
+            dependencies: ["CustosCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DatabasePluginKitTests",
+            dependencies: ["DatabasePluginKit", "noop-database-plugin"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: [
+                "PluginHost", "DatabasePluginProtocol", "custos-test-plugin", "noop-database-plugin",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgreSQLPluginTests",
+            dependencies: ["PostgreSQLDatabasePlugin", "DatabasePluginKit", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustosServerTests",
+            dependencies: ["CustosServer", "CustosCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "CustosTesting", "CustosCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Turns a request body into a path's parameter struct, with Vault's leniency (numbers and
+/// booleans may arrive as strings, because Vault's CLI sends every `k=v` as a string) and
+/// errors that name the offending field without echoing its value.
+package enum RequestDecoding {
+    package static func decode<T: Decodable>(_ type: T.Type, body: Data?, query: [String: String]) throws(CustosError) -> T {
+        let input: Data
+        if let body, body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+            input = body
+        } else {
+            let object = query.mapValues { JSONValue.string($0) }
+            input = (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(T.self, from: input)
+        } catch let error as DecodingError {
+            throw CustosError.badRequest(describe(error))
+        } catch {
+            throw CustosError.badRequest("failed to parse JSON input")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            let names = path.map { key in key.intValue.map { "[\($0)]" } ?? snakeCase(key.stringValue) }
+            return names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return "failed to parse JSON input: the request body is not valid JSON"
+            }
+            return "invalid value for \"\(field(context.codingPath))\": \(context.debugDescription)"
+        case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty { return "failed to parse JSON input: expected a JSON object" }
+            return "invalid value for \"\(field(context.codingPath))\": expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "missing value for \"\(field(context.codingPath))\": expected \(typeName(type))"
+        case .keyNotFound(let key, let context):
+            return "missing required parameter \"\(field(context.codingPath + [key]))\""
+        @unknown default:
+            return "failed to parse JSON input"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is VaultInt.Type: return "an integer"
+        case is Bool.Type, is VaultBool.Type: return "a boolean"
+        case is VaultDuration.Type: return "a duration"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Dictionary") || name.hasPrefix("KeyedDecodingContainer") { return "an object" }
+            if name.hasPrefix("Array") || name.hasPrefix("UnkeyedDecodingContainer") { return "a list" }
+            return "a valid value"
+        }
+    }
+
+    private static func snakeCase(_ camel: String) -> String {
+        var out = ""
+        for ch in camel {
+            if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
+    }
+}
+
+/// An integer parameter that also accepts a numeric string (`"5"`).
+package struct VaultInt: Sendable, Hashable, Codable {
+    package var value: Int
+    package init(_ value: Int) { self.value = value }
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let i = try? c.decode(Int.self) {
+            value = i
+        } else if let s = try? c.decode(String.self), let i = Int(s.trimmingCharacters(in: .whitespaces)) {
+            value = i
+        } else {
+            throw DecodingError.typeMismatch(VaultInt.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an integer"))
+        }
+    }
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+}
+
+/// A boolean parameter that also accepts `"true"`/`"false"`/`"1"`/`"0"` as Vault does.
+package struct VaultBool: Sendable, Hashable, Codable {
+    package var value: Bool
+    package init(_ value: Bool) { self.value = value }
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) {
+            value = b
+        } else if let s = try? c.decode(String.self) {
+            switch s.lowercased() {
+            case "true", "1", "t": value = true
+            case "false", "0", "f", "": value = false
+            default:
+                throw DecodingError.typeMismatch(VaultBool.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a boolean"))
+            }
+        } else if let i = try? c.decode(Int.self) {
+            value = i != 0
+        } else {
+            throw DecodingError.typeMismatch(VaultBool.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a boolean"))
+        }
+    }
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+}

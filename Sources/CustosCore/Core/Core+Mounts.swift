@@ -1,0 +1,67 @@
+import Foundation
+
+extension Core {
+    /// Mounts a new engine; persisted before it serves.
+    func enableMount(_ entry: MountEntry) async throws {
+        guard let type = engineTypes[entry.type] else {
+            throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
+        }
+        try type.validateOptions(entry.options)
+        try await mountChanges.run {
+            guard var runtime = self.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+            var table = runtime.mounts
+            try table.add(entry)
+            let engine = try await self.makeEngine(for: entry)
+            try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
+            runtime.mounts = table
+            runtime.engines[entry.uuid] = engine
+            self.publish(runtime)
+        }
+    }
+
+    /// Unmounts and deletes everything the engine stored.
+    func disableMount(_ path: String) async throws {
+        try await mountChanges.run {
+            guard var runtime = self.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+            var table = runtime.mounts
+            // Disabling a path that is not mounted succeeds, as in Vault.
+            guard let removed = table.remove(path) else { return }
+            try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
+            runtime.mounts = table
+            runtime.engines[removed.uuid] = nil
+            self.publish(runtime)
+            try await self.purge(prefix: removed.storagePrefix)
+        }
+    }
+
+    func updateMount(_ entry: MountEntry) async throws {
+        try await mountChanges.run {
+            guard var runtime = self.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+            var table = runtime.mounts
+            table.update(entry)
+            try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
+            runtime.mounts = table
+            // The engine sees its new settings on its next construction; rebuild it now.
+            runtime.engines[entry.uuid] = try await self.makeEngine(for: entry)
+            self.publish(runtime)
+        }
+    }
+
+    /// Deletes all keys below a prefix in batches, so a large mount does not need one huge transaction.
+    private func purge(prefix: String) async throws {
+        let keys = try await barrier.scan(prefix: prefix)
+        var index = keys.startIndex
+        while index < keys.endIndex {
+            let end = keys.index(index, offsetBy: 1000, limitedBy: keys.endIndex) ?? keys.endIndex
+            try await barrier.transaction(keys[index..<end].map { .delete(prefix + $0) })
+            index = end
+        }
+    }
+
+    /// Publishes a new runtime unless the core was sealed meanwhile.
+    private func publish(_ runtime: Runtime) {
+        self.runtime.withLock { current in
+            if current != nil { current = runtime }
+        }
+    }
+}

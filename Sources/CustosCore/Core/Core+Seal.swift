@@ -1,0 +1,101 @@
+import Foundation
+
+extension Core {
+    /// `sys/init`: creates keys, the root token and the initial mount table; leaves the core sealed.
+    package func initialize(shares: Int, threshold: Int, rootTokenID: String? = nil, initialMounts: [MountEntry] = []) async throws -> InitResult {
+        let token = Mutex<String>("")
+        let keys = try await seal.initialize(shares: shares, threshold: threshold) { barrier in
+            let cluster = ClusterInfo(name: "custos-cluster-\(UUID().uuidString.lowercased().prefix(8))", id: UUID().uuidString.lowercased())
+            var table = MountTable()
+            for entry in initialMounts {
+                guard let type = self.engineTypes[entry.type] else {
+                    throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
+                }
+                try type.validateOptions(entry.options)
+                try table.add(entry)
+            }
+            try await barrier.transaction([
+                .put(ClusterInfo.storageKey, try JSONEncoder().encode(cluster)),
+                .put(MountTable.storageKey, try JSONEncoder().encode(table)),
+            ])
+            let tokens = try await TokenStore.open(storage: barrier)
+            let created = try await tokens.createRootToken(id: rootTokenID)
+            token.withLock { $0 = created }
+        }
+        return InitResult(keys: keys, rootToken: token.withLock { $0 })
+    }
+
+    /// `sys/unseal` with one key share. Returns once the core serves again when it was the last share.
+    package func submitUnsealKey(_ share: [UInt8]) async throws {
+        switch try await seal.submit(share) {
+        case .progress, .alreadyUnsealed:
+            return
+        case .unsealed:
+            do {
+                try await activate()
+            } catch {
+                // A half-activated core must not serve: seal again, report, keep the data intact.
+                await seal.sealBarrier()
+                logger.error("unseal failed while loading the mount table", metadata: ["error_type": "\(type(of: error))"])
+                throw error
+            }
+        }
+    }
+
+    /// Loads what the unsealed core serves from: cluster identity, mount table, engines, tokens.
+    private func activate() async throws {
+        guard let clusterData = try await barrier.get(ClusterInfo.storageKey) else {
+            throw CustosError(.internal, "the cluster record is missing")
+        }
+        let cluster = try JSONDecoder().decode(ClusterInfo.self, from: clusterData)
+        var table = MountTable()
+        if let data = try await barrier.get(MountTable.storageKey) {
+            table = try JSONDecoder().decode(MountTable.self, from: data)
+        }
+        var engines: [String: any SecretsEngine] = [:]
+        for entry in table.entries {
+            do {
+                engines[entry.uuid] = try await makeEngine(for: entry)
+            } catch {
+                // One broken mount must not keep the others from serving.
+                logger.error("could not mount", metadata: ["path": "\(entry.path)", "type": "\(entry.type)", "error_type": "\(type(of: error))"])
+            }
+        }
+        let tokens = try await TokenStore.open(storage: barrier)
+        let runtime = Runtime(mounts: table, engines: engines, tokens: tokens, cluster: cluster)
+        self.runtime.withLock { $0 = runtime }
+        logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
+    }
+
+    /// `sys/seal` (and shutdown): stop serving, forget the keys.
+    package func sealNow() async {
+        runtime.withLock { $0 = nil }
+        await seal.sealBarrier()
+        logger.info("sealed")
+    }
+
+    package var isSealed: Bool { runtime.withLock { $0 == nil } }
+
+    package func sealStatus() async throws -> SealStatus {
+        let config = try await seal.config()
+        let cluster = runtime.withLock { $0?.cluster }
+        return SealStatus(
+            type: "shamir",
+            initialized: config != nil,
+            sealed: cluster == nil,
+            t: config?.secretThreshold ?? 0,
+            n: config?.secretShares ?? 0,
+            progress: await seal.progressCount,
+            nonce: await seal.nonce,
+            version: CustosVersion.string,
+            buildDate: CustosVersion.buildDate,
+            migration: false,
+            clusterName: cluster?.name,
+            clusterId: cluster?.id,
+            recoverySeal: false,
+            storageType: settings.storageType
+        )
+    }
+}
+
+import Synchronization

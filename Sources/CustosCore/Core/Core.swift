@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The server's core: seal state, authentication, routing to engines. No HTTP in here; the
+/// server module turns HTTP into `LogicalRequest`s and calls `handle`.
+package final class Core: Sendable {
+    let physical: any StorageBackend
+    let barrier: Barrier
+    package let settings: CoreSettings
+    let engineTypes: [String: SecretsEngineType]
+    let logger: Logger
+    let runtime = Mutex<Runtime?>(nil)
+    let seal: SealController
+    let mountChanges = MountChangeQueue()
+
+    package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
+        self.physical = physical
+        self.barrier = Barrier(physical: physical)
+        self.settings = settings
+        self.engineTypes = Dictionary(engineTypes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        self.logger = logger
+        self.seal = SealController(physical: physical, barrier: barrier)
+    }
+
+    /// Paths served while sealed or uninitialised, without a token.
+    static let unauthenticatedPaths: Set<String> = ["sys/init", "sys/unseal", "sys/seal-status", "sys/health", "sys/leader"]
+
+    /// Serves one request. Every failure is a `CustosError`; anything else is logged (by type, never
+    /// by content) and answered as an internal error.
+    package func handle(_ request: LogicalRequest) async throws(CustosError) -> LogicalResponse {
+        do {
+            return try await dispatch(request)
+        } catch let error as CustosError {
+            throw error
+        } catch let error as BarrierError where error.code == .sealed {
+            throw CustosError.sealed
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.path)", "error_type": "\(type(of: error))"])
+            throw CustosError(.internal, "internal error")
+        }
+    }
+
+    private func dispatch(_ request: LogicalRequest) async throws -> LogicalResponse {
+        let path = request.path
+        if Self.unauthenticatedPaths.contains(path) {
+            return try await SystemBackend(core: self).handleUnauthenticated(request)
+        }
+        guard let runtime = runtime.withLock({ $0 }) else {
+            throw try await seal.isInitialized() ? CustosError.sealed : CustosError.notInitialized
+        }
+        // Until tokens and policies land, only root tokens are accepted.
+        guard let token = request.clientToken, let entry = try await runtime.tokens.lookup(token), entry.isRoot else {
+            throw CustosError.permissionDenied
+        }
+        if path == "sys" || path.hasPrefix("sys/") {
+            return try await SystemBackend(core: self).handle(request, runtime: runtime)
+        }
+        guard let (mount, engine) = runtime.route(path) else {
+            throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
+        }
+        let relative = String(path.dropFirst(min(mount.path.count, path.count)))
+        return try await engine.handle(EngineRequest(operation: request.operation, path: relative, mount: mount, request: request))
+    }
+
+    var systemView: SystemView {
+        SystemView(defaultLeaseTTL: settings.defaultLeaseTTL, maxLeaseTTL: settings.maxLeaseTTL)
+    }
+
+    func makeEngine(for entry: MountEntry) async throws -> any SecretsEngine {
+        guard let type = engineTypes[entry.type] else {
+            throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
+        }
+        let context = EngineContext(
+            storage: StorageView(backend: barrier, prefix: entry.storagePrefix),
+            mount: entry,
+            system: systemView,
+            logger: logger
+        )
+        return try await type.make(context)
+    }
+}

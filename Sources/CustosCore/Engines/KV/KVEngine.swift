@@ -1,0 +1,80 @@
+import Foundation
+
+/// Vault's KV secrets engine, version 1: arbitrary JSON objects stored at arbitrary paths,
+/// encrypted by the barrier like everything else.
+package struct KVEngine: SecretsEngine {
+    let storage: any StorageBackend
+    let system: SystemView
+    let mount: MountEntry
+
+    package static let type = SecretsEngineType(
+        name: "kv",
+        validateOptions: { options throws(CustosError) in
+            for (key, value) in options {
+                switch key {
+                case "version":
+                    guard value.isEmpty || value == "1" else {
+                        throw .badRequest("KV version \(value) is not supported: Custos serves KV version 1")
+                    }
+                default:
+                    throw .badRequest("unknown option \"\(key)\" for the kv secrets engine")
+                }
+            }
+        },
+        make: { context in KVEngine(storage: context.storage, system: context.system, mount: context.mount) }
+    )
+
+    package func handle(_ request: EngineRequest) async throws -> LogicalResponse {
+        let key = request.path
+        if key.contains("//") || key.split(separator: "/").contains(where: { $0 == ".." }) {
+            throw CustosError.badRequest("invalid path \"\(key)\"")
+        }
+        switch request.operation {
+        case .read:
+            guard !key.isEmpty, let stored = try await storage.get(key) else {
+                throw CustosError(.notFound, messages: [])
+            }
+            let data = try JSONDecoder().decode([String: JSONValue].self, from: stored)
+            return LogicalResponse(data: data, leaseDuration: leaseDuration(of: data))
+        case .list:
+            let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
+            let keys = try await storage.list(prefix: prefix)
+            guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
+            return LogicalResponse(data: ["keys": keys])
+        case .create, .update:
+            guard !key.isEmpty, !key.hasSuffix("/") else {
+                throw CustosError.badRequest("missing secret path: write to a path below the mount, such as \(mount.path)my-secret")
+            }
+            let data = try request.dataObject()
+            guard !data.isEmpty else { throw CustosError.badRequest("no data provided") }
+            if let ttl = data["ttl"] {
+                _ = try Self.ttlSeconds(ttl)
+            }
+            try await storage.put(key, try JSONEncoder().encode(data))
+            return .noContent
+        case .delete:
+            guard !key.isEmpty else { throw CustosError.unsupportedOperation() }
+            try await storage.delete(key)
+            return .noContent
+        case .patch:
+            throw CustosError.unsupportedOperation()
+        }
+    }
+
+    /// KV v1 reports a refresh interval: the secret's own `ttl` key, else the mount's default.
+    private func leaseDuration(of data: [String: JSONValue]) -> Int64 {
+        if let ttl = data["ttl"], let seconds = try? Self.ttlSeconds(ttl) { return seconds }
+        return mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : system.defaultLeaseTTL
+    }
+
+    private static func ttlSeconds(_ value: JSONValue) throws(CustosError) -> Int64 {
+        switch value {
+        case .int(let i) where i >= 0: return i
+        case .string(let s):
+            do { return try VaultDuration(parsing: s).seconds } catch {
+                throw .badRequest("invalid ttl: \(error.description)")
+            }
+        default: throw .badRequest("invalid ttl: expected a duration such as \"1h\"")
+        }
+    }
+}

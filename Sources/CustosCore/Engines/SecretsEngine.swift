@@ -1,0 +1,53 @@
+import Logging
+
+/// A logical backend mounted at a path. The core routes every request below the mount to it,
+/// with the path made relative to the mount.
+package protocol SecretsEngine: Sendable {
+    func handle(_ request: EngineRequest) async throws -> LogicalResponse
+}
+
+/// A request as an engine sees it.
+package struct EngineRequest: Sendable {
+    package var operation: LogicalOperation
+    /// Below the mount, no leading slash (`foo/bar` for `secret/foo/bar`).
+    package var path: String
+    package var mount: MountEntry
+    package var request: LogicalRequest
+
+    package func decode<T: Decodable>(_ type: T.Type) throws(CustosError) -> T { try request.decode(type) }
+    package func dataObject() throws(CustosError) -> [String: JSONValue] { try request.dataObject() }
+}
+
+/// What an engine gets when it is mounted.
+package struct EngineContext: Sendable {
+    /// The engine's own storage: a view of the barrier below `logical/<uuid>/`.
+    package var storage: any StorageBackend
+    package var mount: MountEntry
+    package var system: SystemView
+    package var logger: Logger
+}
+
+/// Read-only facts about the system an engine may need.
+package struct SystemView: Sendable {
+    package var defaultLeaseTTL: Int64
+    package var maxLeaseTTL: Int64
+}
+
+/// A kind of secrets engine (`kv`, `database`, ...), registered by the executable that assembles
+/// the server; the core knows engines only through this.
+package struct SecretsEngineType: Sendable {
+    package var name: String
+    /// Rejects mount options the engine does not support (e.g. KV `version=2`).
+    package var validateOptions: @Sendable ([String: String]) throws(CustosError) -> Void
+    package var make: @Sendable (EngineContext) async throws -> any SecretsEngine
+
+    package init(
+        name: String,
+        validateOptions: @escaping @Sendable ([String: String]) throws(CustosError) -> Void = { _ throws(CustosError) in },
+        make: @escaping @Sendable (EngineContext) async throws -> any SecretsEngine
+    ) {
+        self.name = name
+        self.validateOptions = validateOptions
+        self.make = make
+    }
+}

@@ -1,0 +1,26 @@
+extension ACLParameterValue {
+    /// A request body value as the ACL matches it. Numbers become their decimal text (`10`,
+    /// `1.5`) so that a policy value written `10` or `"10"` matches either spelling of ten.
+    package init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .number(String(number))
+        case .double(let number):
+            // 10.0 arrives as a double from some clients; keep it equal to the policy's `10`.
+            if let whole = Int64(exactly: number) {
+                self = .number(String(whole))
+            } else {
+                self = .number(String(number))
+            }
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .list(elements.map(ACLParameterValue.init))
+        case .object(let members): self = .object(members.mapValues(ACLParameterValue.init))
+        }
+    }
+
+    /// Every top-level member of a request body, ready for `ACL.allows(_:path:parameters:)`.
+    package static func parameters(_ body: [String: JSONValue]) -> [String: ACLParameterValue] {
+        body.mapValues(ACLParameterValue.init)
+    }
+}

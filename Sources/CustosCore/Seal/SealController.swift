@@ -1,0 +1,110 @@
+import Foundation
+
+/// Init, unseal and seal, one at a time. The actor serialises the transitions; the progress
+/// rules live in `UnsealProgress`, the cryptography in `Shamir`, `RootKeyWrap` and `Barrier`.
+actor SealController {
+    let physical: any StorageBackend
+    let barrier: Barrier
+    private var progress = UnsealProgress()
+
+    init(physical: any StorageBackend, barrier: Barrier) {
+        self.physical = physical
+        self.barrier = barrier
+    }
+
+    func config() async throws -> SealConfig? {
+        guard let data = try await physical.get(SealConfig.storageKey) else { return nil }
+        return try JSONDecoder().decode(SealConfig.self, from: data)
+    }
+
+    func isInitialized() async throws -> Bool { try await config() != nil }
+
+    var progressCount: Int { progress.shares.count }
+    var nonce: String { progress.nonce }
+
+    /// Creates the keys: a random unseal key split into shares, a random root key wrapped by it,
+    /// a fresh keyring. Runs `prepare` with the barrier briefly unsealed (to write the root token
+    /// and the initial tables), then seals again, as Vault does.
+    func initialize(
+        shares: Int,
+        threshold: Int,
+        prepare: @Sendable (Barrier) async throws -> Void
+    ) async throws -> [[UInt8]] {
+        guard try await config() == nil else { throw CustosError.badRequest("Custos is already initialized") }
+        guard shares >= 1, shares <= 255 else { throw CustosError.badRequest("secret_shares must be between 1 and 255") }
+        guard threshold >= 1, threshold <= shares else {
+            throw CustosError.badRequest("secret_threshold must be at least 1 and at most secret_shares")
+        }
+        guard shares == 1 || threshold >= 2 else {
+            throw CustosError.badRequest("secret_threshold must be at least 2 when secret_shares is greater than 1")
+        }
+        let unsealKey = Self.randomBytes(32)
+        let rootKey = Self.randomBytes(32)
+        let keyShares = shares == 1 ? [unsealKey] : try Shamir.split(unsealKey, shares: shares, threshold: threshold)
+
+        try await barrier.initialize(rootKey: rootKey)
+        try await barrier.unseal(rootKey: rootKey)
+        do {
+            try await prepare(barrier)
+        } catch {
+            barrier.seal()
+            throw error
+        }
+        barrier.seal()
+        // The seal config is written last: a crash before this point leaves an uninitialised server.
+        try await physical.transaction([
+            .put(SealConfig.rootKeyStorageKey, try RootKeyWrap.wrap(rootKey: rootKey, unsealKey: unsealKey)),
+            .put(SealConfig.storageKey, try JSONEncoder().encode(SealConfig(secretShares: shares, secretThreshold: threshold))),
+        ])
+        return keyShares
+    }
+
+    enum SubmitOutcome: Sendable {
+        case progress(Int)
+        case unsealed
+        case alreadyUnsealed
+    }
+
+    func submit(_ share: [UInt8]) async throws -> SubmitOutcome {
+        guard let config = try await config() else { throw CustosError.notInitialized }
+        if !barrier.isSealed { return .alreadyUnsealed }
+        switch try progress.submit(share, threshold: config.secretThreshold) {
+        case .needMore(let count):
+            return .progress(count)
+        case .complete(let shares):
+            let unsealKey: [UInt8]
+            if config.secretShares == 1 {
+                unsealKey = shares[0]
+            } else {
+                do {
+                    unsealKey = try Shamir.combine(shares)
+                } catch {
+                    throw CustosError.badRequest("invalid key: the provided keys do not combine into an unseal key; progress has been reset")
+                }
+            }
+            guard let wrapped = try await physical.get(SealConfig.rootKeyStorageKey) else {
+                throw CustosError(.internal, "the stored root key is missing")
+            }
+            let rootKey: [UInt8]
+            do {
+                rootKey = try RootKeyWrap.unwrap(wrapped, unsealKey: unsealKey)
+            } catch {
+                throw CustosError.badRequest("invalid key: the provided keys do not unseal this server; progress has been reset")
+            }
+            try await barrier.unseal(rootKey: rootKey)
+            return .unsealed
+        }
+    }
+
+    func resetProgress() { progress.reset() }
+
+    func sealBarrier() {
+        progress.reset()
+        barrier.seal()
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+
+extension SystemBackend {
+    /// A mount as `sys/mounts` shows it, in Vault's field names.
+    struct MountInfo: Encodable {
+        struct Config: Encodable {
+            var defaultLeaseTtl: Int64
+            var maxLeaseTtl: Int64
+            var forceNoCache = false
+            enum CodingKeys: String, CodingKey {
+                case defaultLeaseTtl = "default_lease_ttl", maxLeaseTtl = "max_lease_ttl", forceNoCache = "force_no_cache"
+            }
+        }
+        var type: String
+        var description: String
+        var accessor: String
+        var uuid: String
+        var config: Config
+        var options: [String: String]?
+        var local: Bool
+        var sealWrap: Bool
+        var externalEntropyAccess = false
+        var pluginVersion = ""
+        var runningPluginVersion: String
+        var runningSha256 = ""
+        enum CodingKeys: String, CodingKey {
+            case type, description, accessor, uuid, config, options, local
+            case sealWrap = "seal_wrap", externalEntropyAccess = "external_entropy_access"
+            case pluginVersion = "plugin_version", runningPluginVersion = "running_plugin_version"
+            case runningSha256 = "running_sha256"
+        }
+
+        init(_ entry: MountEntry) {
+            type = entry.type
+            description = entry.description
+            accessor = entry.accessor
+            uuid = entry.uuid
+            config = Config(defaultLeaseTtl: entry.config.defaultLeaseTTL, maxLeaseTtl: entry.config.maxLeaseTTL)
+            options = entry.options.isEmpty ? nil : entry.options
+            local = entry.local
+            sealWrap = entry.sealWrap
+            runningPluginVersion = "v\(CustosVersion.string)+builtin"
+        }
+
+        /// The system backend is listed like a mount, as Vault does.
+        static let system: MountInfo = {
+            var entry = MountEntry(path: "sys/", type: "system", description: "system endpoints used for control, policy and debugging")
+            entry.uuid = "system"
+            entry.accessor = "system"
+            return MountInfo(entry)
+        }()
+    }
+
+    func listMounts(_ runtime: Runtime) -> LogicalResponse {
+        var mounts: [String: MountInfo] = ["sys/": .system]
+        for entry in runtime.mounts.entries { mounts[entry.path] = MountInfo(entry) }
+        return LogicalResponse(data: mounts, shape: .envelopeWithTopLevelData)
+    }
+
+    struct EnableParameters: Decodable {
+        struct Config: Decodable {
+            var defaultLeaseTtl: TTLParameter?
+            var maxLeaseTtl: TTLParameter?
+        }
+        var type: String?
+        var description: String?
+        var config: Config?
+        var options: [String: String]?
+        var local: VaultBool?
+        var sealWrap: VaultBool?
+    }
+
+    func mountPath(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse {
+        let path = MountTable.normalize(rawPath)
+        guard !path.isEmpty else { throw CustosError.badRequest("a mount path is required") }
+        switch request.operation {
+        case .read:
+            guard let runtime = core.runtime.withLock({ $0 }), let entry = runtime.mounts.entry(at: path) else {
+                throw CustosError.badRequest("no mount at \(path)")
+            }
+            return LogicalResponse(data: MountInfo(entry))
+        case .create, .update:
+            let params = try request.decode(EnableParameters.self)
+            guard let type = params.type, !type.isEmpty else { throw CustosError.badRequest("the mount type is required") }
+            let defaultTTL = params.config?.defaultLeaseTtl?.seconds ?? 0
+            let maxTTL = params.config?.maxLeaseTtl?.seconds ?? 0
+            try validateTTLs(defaultTTL: defaultTTL, maxTTL: maxTTL)
+            var entry = MountEntry(
+                path: path,
+                type: type,
+                description: params.description ?? "",
+                config: MountConfig(defaultLeaseTTL: defaultTTL, maxLeaseTTL: maxTTL),
+                options: (params.options ?? [:]).filter { !$0.value.isEmpty }
+            )
+            entry.local = params.local?.value ?? false
+            entry.sealWrap = params.sealWrap?.value ?? false
+            try await core.enableMount(entry)
+            return .noContent
+        case .delete:
+            try await core.disableMount(path)
+            return .noContent
+        default:
+            throw CustosError.unsupportedOperation()
+        }
+    }
+
+    struct TuneParameters: Decodable {
+        var defaultLeaseTtl: TTLParameter?
+        var maxLeaseTtl: TTLParameter?
+        var description: String?
+        var options: [String: String]?
+    }
+
+    struct TuneInfo: Encodable {
+        var defaultLeaseTtl: Int64
+        var maxLeaseTtl: Int64
+        var forceNoCache = false
+        var description: String
+        var options: [String: String]?
+        enum CodingKeys: String, CodingKey {
+            case defaultLeaseTtl = "default_lease_ttl", maxLeaseTtl = "max_lease_ttl"
+            case forceNoCache = "force_no_cache", description, options
+        }
+    }
+
+    func tuneMount(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse {
+        let path = MountTable.normalize(rawPath)
+        guard let runtime = core.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+        if path == "sys/" {
+            guard request.operation == .read else { throw CustosError.badRequest("the system backend cannot be tuned") }
+            let settings = core.settings
+            return LogicalResponse(
+                data: TuneInfo(defaultLeaseTtl: settings.defaultLeaseTTL, maxLeaseTtl: settings.maxLeaseTTL, description: MountInfo.system.description),
+                shape: .envelopeWithTopLevelData
+            )
+        }
+        guard var entry = runtime.mounts.entry(at: path) else {
+            throw CustosError.badRequest("cannot tune \"\(path)\": no mount at this path")
+        }
+        switch request.operation {
+        case .read:
+            let settings = core.settings
+            let maxTTL = entry.config.maxLeaseTTL > 0 ? entry.config.maxLeaseTTL : settings.maxLeaseTTL
+            let defaultTTL = entry.config.defaultLeaseTTL > 0 ? entry.config.defaultLeaseTTL : settings.defaultLeaseTTL
+            let info = TuneInfo(
+                defaultLeaseTtl: min(defaultTTL, maxTTL),
+                maxLeaseTtl: maxTTL,
+                description: entry.description,
+                options: entry.options.isEmpty ? nil : entry.options
+            )
+            return LogicalResponse(data: info, shape: .envelopeWithTopLevelData)
+        case .create, .update:
+            let params = try request.decode(TuneParameters.self)
+            var config = entry.config
+            if let ttl = params.defaultLeaseTtl { config.defaultLeaseTTL = ttl.seconds }
+            if let ttl = params.maxLeaseTtl { config.maxLeaseTTL = ttl.seconds }
+            try validateTTLs(defaultTTL: config.defaultLeaseTTL, maxTTL: config.maxLeaseTTL)
+            if let options = params.options {
+                var merged = entry.options
+                for (key, value) in options { merged[key] = value }
+                try core.engineTypes[entry.type]?.validateOptions(merged)
+                entry.options = merged.filter { !$0.value.isEmpty }
+            }
+            entry.config = config
+            if let description = params.description { entry.description = description }
+            try await core.updateMount(entry)
+            return .noContent
+        default:
+            throw CustosError.unsupportedOperation()
+        }
+    }
+
+    /// A mount's TTLs must fit the system maximum and each other. 0 means "the system default";
+    /// as in Vault, an unset default is not compared with a tuned max (leases are capped anyway).
+    private func validateTTLs(defaultTTL: Int64, maxTTL: Int64) throws(CustosError) {
+        let settings = core.settings
+        if maxTTL > settings.maxLeaseTTL {
+            throw .badRequest("max_lease_ttl (\(VaultDuration(seconds: maxTTL))) cannot be greater than the system maximum (\(VaultDuration(seconds: settings.maxLeaseTTL)))")
+        }
+        let effectiveMax = maxTTL > 0 ? maxTTL : settings.maxLeaseTTL
+        if defaultTTL > effectiveMax {
+            throw .badRequest("default_lease_ttl (\(VaultDuration(seconds: defaultTTL))) cannot be greater than max_lease_ttl (\(VaultDuration(seconds: effectiveMax)))")
+        }
+    }
+
+    /// What `bao kv` asks before it talks to a KV mount: its type and version.
+    func uiMount(_ rawPath: String, _ runtime: Runtime) throws -> LogicalResponse {
+        guard let entry = runtime.mounts.match(rawPath) else {
+            throw CustosError.badRequest("no mount found at \(rawPath)")
+        }
+        struct UIMount: Encodable {
+            var type: String
+            var path: String
+            var description: String
+            var options: [String: String]?
+        }
+        return LogicalResponse(data: UIMount(type: entry.type, path: entry.path, description: entry.description, options: entry.options.isEmpty ? nil : entry.options))
+    }
+}
+
+/// A TTL parameter of `sys/mounts`: a duration, or `"system"` for the system default (0).
+struct TTLParameter: Decodable {
+    var seconds: Int64
+    init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self), text == "system" {
+            seconds = 0
+        } else {
+            seconds = try VaultDuration(from: decoder).seconds
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CustosCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Assembles core, storage and listeners and runs them in one `ServiceGroup` until a signal
+/// (SIGTERM/SIGINT) or cancellation; then seals the core so no key outlives the process.
+package struct ServerRunner: Sendable {
+    /// Dev mode: initialise with one key share, unseal, mount KV at `secret/`.
+    package struct DevOptions: Sendable {
+        package var rootTokenID: String?
+        package init(rootTokenID: String? = nil) { self.rootTokenID = rootTokenID }
+    }
+
+    package struct Ready: Sendable {
+        package var addresses: [String]
+        /// Dev mode only: what the banner prints.
+        package var unsealKey: String?
+        package var rootToken: String?
+    }
+
+    package var configuration: ServerConfiguration
+    package var engineTypes: [SecretsEngineType]
+    package var dev: DevOptions?
+    package var logger: Logger
+
+    package init(configuration: ServerConfiguration, engineTypes: [SecretsEngineType], dev: DevOptions? = nil, logger: Logger) {
+        self.configuration = configuration
+        self.engineTypes = engineTypes
+        self.dev = dev
+        self.logger = logger
+    }
+
+    package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
+        let storage = try StorageFactory.open(configuration.storage)
+        let core = Core(physical: storage, settings: configuration.coreSettings, engineTypes: engineTypes, logger: logger)
+
+        var ready = Ready(addresses: [])
+        if let dev {
+            let result = try await core.initialize(
+                shares: 1,
+                threshold: 1,
+                rootTokenID: dev.rootTokenID,
+                initialMounts: [MountEntry(path: "secret/", type: "kv", description: "key/value secret storage")]
+            )
+            try await core.submitUnsealKey(result.keys[0])
+            ready.unsealKey = Data(result.keys[0]).base64EncodedString()
+            ready.rootToken = result.rootToken
+        }
+
+        // Announce readiness once every listener is bound.
+        let bound = BoundListeners(expected: configuration.listeners.count)
+        let devReady = ready
+        var services: [any Service] = []
+        for listener in configuration.listeners {
+            services.append(try HTTPListener.make(core: core, listener: listener, logger: logger) { port in
+                let address = "\(listener.scheme)://\(listener.host.contains(":") ? "[\(listener.host)]" : listener.host):\(port)"
+                if let all = await bound.add(address) {
+                    var announced = devReady
+                    announced.addresses = all
+                    await onReady(announced)
+                }
+            })
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        do {
+            try await group.run()
+        } catch {
+            await core.sealNow()
+            throw error
+        }
+        await core.sealNow()
+    }
+}
+
+private actor BoundListeners {
+    let expected: Int
+    var addresses: [String] = []
+    init(expected: Int) { self.expected = expected }
+
+    /// Returns every address once the last listener is bound.
+    func add(_ address: String) -> [String]? {
+        addresses.append(address)
+        return addresses.count == expected ? addresses : nil
+    }
+}

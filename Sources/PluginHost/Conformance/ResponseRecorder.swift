@@ -1,0 +1,67 @@
+import Synchronization
+
+/// Watches a conformance run's responses: the order ids came back in, and the id-less answers
+/// (parse errors) that no call waits for, which `nextUnmatched` hands out as they arrive.
+final class ResponseRecorder: Sendable {
+    private struct State {
+        var arrivalOrder: [Int] = []
+        var unmatched: [RPCResponseHead] = []
+        var waiter: (id: Int, continuation: CheckedContinuation<RPCResponseHead?, Never>)?
+        var nextWaiterID = 0
+        /// Waiters whose timeout fired before they registered.
+        var expired: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
+
+    func record(_ head: RPCResponseHead) {
+        let waiter: CheckedContinuation<RPCResponseHead?, Never>? = state.withLock { state in
+            if let id = head.id {
+                state.arrivalOrder.append(id)
+                return nil
+            }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter.continuation
+            }
+            state.unmatched.append(head)
+            return nil
+        }
+        waiter?.resume(returning: head)
+    }
+
+    /// Ids in the order their answers arrived.
+    var arrivalOrder: [Int] {
+        state.withLock { $0.arrivalOrder }
+    }
+
+    /// The next id-less answer, or nil if none arrives within `timeout`.
+    func nextUnmatched(timeout: Duration) async -> RPCResponseHead? {
+        let waiterID = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            let waiter = state.withLock { state -> CheckedContinuation<RPCResponseHead?, Never>? in
+                guard let waiter = state.waiter, waiter.id == waiterID else {
+                    state.expired.insert(waiterID)
+                    return nil
+                }
+                state.waiter = nil
+                return waiter.continuation
+            }
+            waiter?.resume(returning: nil)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            let ready: RPCResponseHead?? = state.withLock { state in
+                if !state.unmatched.isEmpty { return .some(state.unmatched.removeFirst()) }
+                if state.expired.remove(waiterID) != nil { return .some(nil) }
+                state.waiter = (waiterID, continuation)
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
