@@ -20,21 +20,29 @@ package struct ServerRunner: Sendable {
         package var rootToken: String?
     }
 
+    /// Installs what lives outside the core (plugin catalog and supervisor) once the core exists;
+    /// returns what to do at shutdown.
+    package typealias Extension = @Sendable (Core) async throws -> (@Sendable () async -> Void)
+
     package var configuration: ServerConfiguration
     package var engineTypes: [SecretsEngineType]
     package var dev: DevOptions?
     package var logger: Logger
+    package var extensions: [Extension]
 
-    package init(configuration: ServerConfiguration, engineTypes: [SecretsEngineType], dev: DevOptions? = nil, logger: Logger) {
+    package init(configuration: ServerConfiguration, engineTypes: [SecretsEngineType], dev: DevOptions? = nil, logger: Logger, extensions: [Extension] = []) {
         self.configuration = configuration
         self.engineTypes = engineTypes
         self.dev = dev
         self.logger = logger
+        self.extensions = extensions
     }
 
     package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
         let storage = try StorageFactory.open(configuration.storage)
         let core = Core(physical: storage, settings: configuration.coreSettings, engineTypes: engineTypes, logger: logger)
+        var teardowns: [@Sendable () async -> Void] = []
+        for install in extensions { teardowns.append(try await install(core)) }
 
         var ready = Ready(addresses: [])
         if let dev {
@@ -71,9 +79,11 @@ package struct ServerRunner: Sendable {
         do {
             try await group.run()
         } catch {
+            for teardown in teardowns { await teardown() }
             await core.sealNow()
             throw error
         }
+        for teardown in teardowns { await teardown() }
         await core.sealNow()
     }
 }

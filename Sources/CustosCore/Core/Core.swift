@@ -13,6 +13,7 @@ package final class Core: Sendable {
     let runtime = Mutex<Runtime?>(nil)
     let seal: SealController
     let mountChanges = MountChangeQueue()
+    let systemHandlers = Mutex<[any SystemPathHandler]>([])
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical
@@ -54,6 +55,9 @@ package final class Core: Sendable {
             throw CustosError.permissionDenied
         }
         if path == "sys" || path.hasPrefix("sys/") {
+            if let handler = systemHandler(for: path) {
+                return try await handler.handle(request)
+            }
             return try await SystemBackend(core: self).handle(request, runtime: runtime)
         }
         guard let (mount, engine) = runtime.route(path) else {
