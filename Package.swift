@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosCore", "PluginHost",
+                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,6 +69,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Leases"],
+            swiftSettings: swiftSettings
+        ),
+        // The database secrets engine and the plugin catalog paths: the bridge between core and plugin host.
+        .target(
+            name: "DatabaseEngine",
+            dependencies: [
+                "CustosCore", "PluginHost", "DatabasePluginProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +155,7 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],
+            exclude: ["Leases"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,8 +41,6 @@ package struct ServerRunner: Sendable {
     package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
         let storage = try StorageFactory.open(configuration.storage)
         let core = Core(physical: storage, settings: configuration.coreSettings, engineTypes: engineTypes, logger: logger)
-        var teardowns: [@Sendable () async -> Void] = []
-        for install in extensions { teardowns.append(try await install(core)) }
 
         var ready = Ready(addresses: [])
         if let dev {
@@ -56,6 +54,10 @@ package struct ServerRunner: Sendable {
             ready.unsealKey = Data(result.keys[0]).base64EncodedString()
             ready.rootToken = result.rootToken
         }
+
+        // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
+        var teardowns: [@Sendable () async -> Void] = []
+        for install in extensions { teardowns.append(try await install(core)) }
 
         // Announce readiness once every listener is bound.
         let bound = BoundListeners(expected: configuration.listeners.count)

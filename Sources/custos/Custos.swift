@@ -16,6 +16,7 @@ struct Custos: AsyncParsableCommand {
             DeleteCommand.self,
             OperatorCommand.self,
             SecretsCommand.self,
+            PluginCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustosCore
 import CustosServer
+import DatabaseEngine
 import Foundation
 import Logging
 
@@ -73,11 +74,17 @@ struct ServerCommand: AsyncParsableCommand {
         }
 
         let settled = configuration
+        let plugins = PluginServices.Options(
+            pluginDirectory: configuration.pluginDirectory,
+            registerPluginDirectory: dev && devPluginDir != nil,
+            builtinDirectory: Self.executableDirectory
+        )
         let runner = ServerRunner(
             configuration: configuration,
             engineTypes: BuiltinEngines.all,
             dev: dev ? .init(rootTokenID: devRootTokenID) : nil,
-            logger: logger
+            logger: logger,
+            extensions: [{ core in try await PluginServices.install(into: core, options: plugins, logger: logger) }]
         )
         do {
             try await runner.run { ready in
@@ -90,6 +97,12 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.local("Error running the server: \(error)")
         }
+    }
+
+    /// Where built-in plugins live: next to this executable.
+    static var executableDirectory: String? {
+        guard let path = Bundle.main.executablePath ?? CommandLine.arguments.first else { return nil }
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     static func printBanner(_ ready: ServerRunner.Ready, configuration: ServerConfiguration, dev: Bool) {

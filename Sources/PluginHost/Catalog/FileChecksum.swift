@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// SHA-256 of a plugin binary, read in chunks so a large binary is never held in memory whole.
-enum FileChecksum {
-    static func sha256Hex(ofFileAt path: String) throws -> String {
+package enum FileChecksum {
+    package static func sha256Hex(ofFileAt path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw PluginHostError(.commandNotFound, "cannot open the plugin binary to compute its checksum")
         }
@@ -21,7 +21,7 @@ enum FileChecksum {
     }
 
     /// `true` for 64 hex digits (either case).
-    static func isValidHex(_ text: String) -> Bool {
+    package static func isValidHex(_ text: String) -> Bool {
         text.utf8.count == 64
             && text.utf8.allSatisfy { byte in
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)

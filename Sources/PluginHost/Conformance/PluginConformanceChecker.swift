@@ -18,6 +18,9 @@ package struct PluginConformanceChecker: Sendable {
     package var environment: [String]
     /// With a config, the database methods are exercised against a real connection.
     package var config: PluginConfig?
+    /// The role's creation statements for the life-cycle checks (SQL plugins need some; empty
+    /// means the plugin's defaults).
+    package var creationStatements: [String] = []
     package var callTimeout: Duration = .seconds(10)
     package var exitGrace: Duration = .seconds(5)
     package var logger: Logger
@@ -187,7 +190,7 @@ package struct PluginConformanceChecker: Sendable {
             "NewUser", .newUser,
             NewUserRequest(
                 connection: connection, username: username, password: password, expiration: expiration,
-                statements: [], rollbackStatements: []),
+                statements: creationStatements, rollbackStatements: []),
             NewUserResult.self)
         {
             _ = await step(

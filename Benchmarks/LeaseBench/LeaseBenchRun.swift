@@ -1,0 +1,138 @@
+import CustosCore
+import Foundation
+
+/// One benchmark run at one stored-lease count.
+struct LeaseBenchRun {
+    let size: Int
+    let path: String
+
+    func run() async throws -> String {
+        let populateSeconds = try await populate()
+
+        // A fresh storage object and manager, as after a restart + unseal.
+        let revoker = TimingRevoker()
+        let manager = ExpirationManager(storage: try SQLiteStorage(path: path), revoker: revoker)
+        let rssBefore = ProcessMemory.residentBytes()
+        let restoreStart = ContinuousClock.now
+        await manager.restore()
+        let restoreCallReturned = ContinuousClock.now - restoreStart
+        let restored = try await manager.waitForRestore()
+        let restoreTotal = ContinuousClock.now - restoreStart
+        let rssAfterRestore = ProcessMemory.residentBytes()
+        let queued = await manager.queuedCount
+
+        let burst = try await measureBurst(manager: manager, revoker: revoker)
+        let revokePrefix = try await measureRevokePrefix(manager: manager)
+        await manager.stop()
+
+        return """
+            \(size) leases (populated in \(format(populateSeconds)) s):
+              restore: \(format(restoreTotal.seconds)) s to queue \(queued) (report: \(restored.queued) queued, \
+            \(restored.alreadyDue) due); restore() returned in \(format(restoreCallReturned.seconds * 1000)) ms
+              resident: \(ProcessMemory.mebibytes(rssBefore)) MiB before restore, \
+            \(ProcessMemory.mebibytes(rssAfterRestore)) MiB after, peak \(ProcessMemory.mebibytes(ProcessMemory.peakResidentBytes())) MiB
+              burst of 10000 expiring within one second: lateness p50 \(format(burst.p50 * 1000)) ms, \
+            p99 \(format(burst.p99 * 1000)) ms, max \(format(burst.max * 1000)) ms (registering them took \(format(burst.registerSeconds)) s)
+              revoke-prefix of 10000 leases (no-op engine): \(format(revokePrefix)) s
+            """
+    }
+
+    /// Writes `size` leases expiring in 1-2 days straight through the storage, in big
+    /// transactions, as a previous server run would have left them.
+    private func populate() async throws -> Double {
+        let storage = try SQLiteStorage(path: path)
+        let encoder = JSONEncoder()
+        let start = ContinuousClock.now
+        let now = Date()
+        let batch = 20_000
+        var index = 0
+        while index < size {
+            var operations: [StorageOperation] = []
+            operations.reserveCapacity(batch * 2)
+            for offset in index..<min(index + batch, size) {
+                let lease = LeaseEntry(
+                    id: "database/creds/role\(offset % 50)/\(BenchIDs.random(offset))",
+                    issueTime: now, expireTime: now.addingTimeInterval(86_400 + Double(offset % 86_400)),
+                    renewable: true, tokenAccessor: nil, mountAccessor: "database_0123abcd",
+                    secretData: ["username": .string("v-token-role-\(offset)")])
+                operations.append(.put(LeaseStorageLayout.leaseKey(lease.id), try encoder.encode(lease)))
+                operations.append(.put(LeaseStorageLayout.dueKey(lease.id, at: lease.expireTime), Data()))
+            }
+            try await storage.transaction(operations)
+            index += batch
+        }
+        return (ContinuousClock.now - start).seconds
+    }
+
+    private struct Burst {
+        var p50: Double, p99: Double, max: Double, registerSeconds: Double
+    }
+
+    /// Registers 10k leases expiring evenly over one second starting 3 s after registration
+    /// begins, and measures when the engine is asked to revoke each.
+    private func measureBurst(manager: ExpirationManager, revoker: TimingRevoker) async throws -> Burst {
+        let count = 10_000
+        let start = Date().addingTimeInterval(3)
+        revoker.expect(count)
+        let registerStart = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<64 {
+                group.addTask {
+                    for index in stride(from: worker, to: count, by: 64) {
+                        let expire = start.addingTimeInterval(Double(index) / Double(count))
+                        try await manager.register(LeaseEntry(
+                            id: "burst/creds/r/\(BenchIDs.random(index))", issueTime: Date(), expireTime: expire,
+                            renewable: true, tokenAccessor: nil, mountAccessor: "burst_mount",
+                            secretData: ["username": .string("v-\(index)")]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let registerSeconds = (ContinuousClock.now - registerStart).seconds
+        let lateness = await revoker.waitForAll().sorted()
+        func percentile(_ fraction: Double) -> Double {
+            lateness[min(lateness.count - 1, Int(Double(lateness.count) * fraction))]
+        }
+        return Burst(p50: percentile(0.5), p99: percentile(0.99), max: lateness.last ?? 0, registerSeconds: registerSeconds)
+    }
+
+    private func measureRevokePrefix(manager: ExpirationManager) async throws -> Double {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<64 {
+                group.addTask {
+                    for index in stride(from: worker, to: 10_000, by: 64) {
+                        try await manager.register(LeaseEntry(
+                            id: "prefix/creds/r/\(BenchIDs.random(index))", issueTime: Date(),
+                            expireTime: Date().addingTimeInterval(86_400), renewable: true, tokenAccessor: nil,
+                            mountAccessor: "prefix_mount", secretData: nil))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let start = ContinuousClock.now
+        let result = try await manager.revokePrefix("prefix/")
+        precondition(result.revoked == 10_000, "revoke-prefix revoked \(result.revoked)")
+        return (ContinuousClock.now - start).seconds
+    }
+}
+
+func format(_ value: Double) -> String {
+    String(format: value < 10 ? "%.2f" : "%.0f", value)
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// Lease-id-shaped random suffixes (24 characters like real ids), unique per index.
+enum BenchIDs {
+    static func random(_ index: Int) -> String {
+        let tag = String(index, radix: 36)
+        let filler = String(repeating: "x", count: max(0, 24 - tag.count - 1))
+        return filler + "-" + tag
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What a restore found.
+package struct LeaseRestoreReport: Sendable, Equatable {
+    /// Scheduled leases loaded into the queue (expired ones included: they are revoked next).
+    package var queued: Int
+    /// Of those, already due when restored (expired while the server was down).
+    package var alreadyDue: Int
+    /// Write-ahead records left by a crash, turned into expired leases to roll back.
+    package var rolledBack: Int
+    package var duration: Duration
+}
+
+enum RestoreState {
+    case notStarted
+    case running
+    case finished(LeaseRestoreReport)
+    case failed(LeaseError)
+}
+
+extension ExpirationManager {
+    /// Loads every stored lease into the queue in the background and returns at once: serving
+    /// does not wait. Leases that expired while the server was down are then revoked by the
+    /// usual bounded workers, and write-ahead records left by a crash are rolled back.
+    ///
+    /// Fast by construction: the queue is rebuilt from the due index's keys alone (one key-only
+    /// range scan, no value read or decrypted) into a heap built in O(n) off the actor, then
+    /// swapped in; full leases are loaded only when due.
+    package func restore() {
+        guard case .notStarted = restoreState, !stopped else { return }
+        restoreState = .running
+        restoreTask = Task(priority: .utility) { await self.runRestore() }
+    }
+
+    /// Off the actor: reading and heapifying a million entries must not block other calls.
+    private nonisolated func runRestore() async {
+        let started = ContinuousClock.now
+        do {
+            let entries = try await store.dueEntries()
+            var restored = ExpirationQueue()
+            restored.insertBatch(entries)
+            let (queued, due) = await installRestoredQueue(restored)
+            let rolledBack = try await rollBackPendingRecords()
+            await finishRestore(.success(LeaseRestoreReport(
+                queued: queued, alreadyDue: due, rolledBack: rolledBack, duration: ContinuousClock.now - started)))
+        } catch {
+            await finishRestore(.failure(
+                LeaseError(.unavailable, "restoring leases failed: \(RevocationErrorMessage.describe(error))")))
+        }
+    }
+
+    /// Awaits the end of `restore()`.
+    package func waitForRestore() async throws -> LeaseRestoreReport {
+        switch restoreState {
+        case .finished(let report): return report
+        case .failed(let error): throw error
+        case .notStarted: throw LeaseError(.unavailable, "restore has not been started")
+        case .running: return try await withCheckedThrowingContinuation { restoreWaiters.append($0) }
+        }
+    }
+
+    /// Merges what this process scheduled while the restore read storage (newer) into the
+    /// restored queue and installs it. Claimed ids stay out: their holder reschedules them.
+    private func installRestoredQueue(_ restoredQueue: ExpirationQueue) -> (queued: Int, due: Int) {
+        var restored = restoredQueue
+        for entry in queue.entries {
+            restored.schedule(entry.id, at: entry.deadline)
+        }
+        for id in claimed {
+            restored.cancel(id)
+        }
+        let queued = restored.count
+        queue = restored
+        let now = milliseconds(clock.now)
+        var due = 0
+        for entry in restored.entries where entry.deadline <= now { due += 1 }
+        timerTask?.cancel()
+        timerTask = nil
+        timerDeadline = nil
+        armTimer()
+        return (queued, due)
+    }
+
+    /// Each record not begun by this process becomes an expired lease, queued for revocation.
+    private func rollBackPendingRecords() async throws -> Int {
+        var count = 0
+        for record in try await store.pendingRecords() where !localPending.contains(record.id) {
+            let lease = try await store.convertPending(record, now: clock.now)
+            if !claimed.contains(lease.id), let time = lease.scheduledTime {
+                queue.schedule(lease.id, at: milliseconds(time))
+                armTimer()
+            }
+            count += 1
+        }
+        return count
+    }
+
+    private func finishRestore(_ result: Result<LeaseRestoreReport, LeaseError>) {
+        switch result {
+        case .success(let report): restoreState = .finished(report)
+        case .failure(let error): restoreState = .failed(error)
+        }
+        let waiters = restoreWaiters
+        restoreWaiters = []
+        for waiter in waiters { waiter.resume(with: result) }
+        checkIdle()
+    }
+}

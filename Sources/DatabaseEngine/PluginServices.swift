@@ -1,0 +1,69 @@
+import CustosCore
+import Foundation
+import Logging
+import NIOPosix
+import PluginHost
+
+/// Assembles the plugin catalog and the process supervisor for a server and installs the
+/// catalog's `sys/` paths into the core.
+package enum PluginServices {
+    /// Plugins built with Custos, looked for next to the `custos` executable.
+    package static let builtinPluginNames = ["postgresql-database-plugin"]
+
+    package struct Options: Sendable {
+        package var pluginDirectory: String?
+        /// Dev mode: register every executable in the plugin directory (Vault's `-dev-plugin-dir`).
+        package var registerPluginDirectory: Bool
+        package var builtinDirectory: String?
+
+        package init(pluginDirectory: String?, registerPluginDirectory: Bool = false, builtinDirectory: String?) {
+            self.pluginDirectory = pluginDirectory
+            self.registerPluginDirectory = registerPluginDirectory
+            self.builtinDirectory = builtinDirectory
+        }
+    }
+
+    /// Installs the catalog paths; returns the shutdown step (every plugin process asked to exit and reaped).
+    package static func install(into core: Core, options: Options, logger: Logger) async throws -> @Sendable () async -> Void {
+        var builtins: [PluginCatalog.Builtin] = []
+        if let directory = options.builtinDirectory {
+            for name in builtinPluginNames {
+                let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+                if FileManager.default.isExecutableFile(atPath: path) {
+                    builtins.append(.init(name: name, path: path, version: "v\(CustosVersion.string)+builtin"))
+                }
+            }
+        }
+        let storage = CatalogStorageAdapter(storage: core.storage(prefix: "core/plugin-catalog/"))
+        let catalog = try PluginCatalog(storage: storage, pluginDirectory: options.pluginDirectory, builtins: builtins)
+        let supervisor = PluginSupervisor(
+            launchSpecs: catalog,
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: Logger(label: "custos.plugins")
+        )
+        core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
+        if options.registerPluginDirectory, let directory = options.pluginDirectory {
+            try await registerAll(in: directory, catalog: catalog, core: core, logger: logger)
+        }
+        return { await supervisor.shutdown() }
+    }
+
+    /// Dev mode: every executable file in the plugin directory becomes a catalog entry named after it.
+    private static func registerAll(in directory: String, catalog: PluginCatalog, core: Core, logger: Logger) async throws {
+        let builtinNames = Set(try await catalog.list().filter(\.builtin).map(\.name))
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for file in files.sorted() where !builtinNames.contains(file) {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  FileManager.default.isExecutableFile(atPath: path),
+                  let sha = try? FileChecksum.sha256Hex(ofFileAt: path) else { continue }
+            do {
+                try await catalog.register(PluginCatalogEntry(name: file, command: file, sha256: sha, version: ""))
+                logger.info("registered dev plugin", metadata: ["plugin": "\(file)"])
+            } catch {
+                logger.warning("could not register dev plugin", metadata: ["plugin": "\(file)", "error": "\(error)"])
+            }
+        }
+    }
+}
