@@ -154,7 +154,10 @@ struct DevServerTests {
         #expect(reserved.status == 400)
 
         _ = try await client.write("team/kv/a", ["v": "1"])
-        #expect(try await client.read("team/kv/a").status == 200)
+        // KV's refresh interval is the mount's default TTL, capped by its max.
+        #expect(try await client.read("team/kv/a").json?["lease_duration"] == .int(3600))
+        #expect(try await client.write("sys/mounts/team/kv/tune", ["max_lease_ttl": "30m", "default_lease_ttl": "20m"]).status == 204)
+        #expect(try await client.read("team/kv/a").json?["lease_duration"] == .int(1200))
         #expect(try await client.delete("sys/mounts/team/kv").status == 204)
         #expect(try await client.read("team/kv/a").status == 404)
         // Re-enabling the path starts empty: disabling deleted the data.

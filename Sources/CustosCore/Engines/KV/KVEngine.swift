@@ -64,7 +64,8 @@ package struct KVEngine: SecretsEngine {
     /// KV v1 reports a refresh interval: the secret's own `ttl` key, else the mount's default.
     private func leaseDuration(of data: [String: JSONValue]) -> Int64 {
         if let ttl = data["ttl"], let seconds = try? Self.ttlSeconds(ttl) { return seconds }
-        return mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : system.defaultLeaseTTL
+        let maxTTL = mount.config.maxLeaseTTL > 0 ? mount.config.maxLeaseTTL : system.maxLeaseTTL
+        return min(mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : system.defaultLeaseTTL, maxTTL)
     }
 
     private static func ttlSeconds(_ value: JSONValue) throws(CustosError) -> Int64 {
