@@ -65,6 +65,7 @@ extension Core {
         let policies = PolicyStore(storage: barrier)
         let runtime = Runtime(mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster)
         self.runtime.withLock { $0 = runtime }
+        startTokenSweeper(tokens)
         logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
     }
 

@@ -9,6 +9,8 @@ package struct CoreSettings: Sendable {
     package var storageType: String = "inmem"
     /// The clock tokens expire by; tests inject their own.
     package var now: @Sendable () -> Date = { Date() }
+    /// How often expired tokens that nobody presents are swept away.
+    package var tokenSweepInterval: Duration = .seconds(60)
 
     package init(defaultLeaseTTL: Int64 = 768 * 3600, maxLeaseTTL: Int64 = 768 * 3600, storageType: String = "inmem") {
         self.defaultLeaseTTL = defaultLeaseTTL

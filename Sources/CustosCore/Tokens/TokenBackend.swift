@@ -30,7 +30,7 @@ struct TokenBackend {
 
     /// The body or query parameter `token`/`accessor`, required.
     static func requiredString(_ value: String?, name: String) throws(CustosError) -> String {
-        guard let value, !value.isEmpty else { throw CustosError.badRequest("missing \(name)") }
+        guard let value, !value.isEmpty else { throw CustosError.badRequest(name == "token" ? "missing token ID" : "missing \(name)") }
         return value
     }
 }

@@ -187,6 +187,20 @@ package final class TokenStore: Sendable {
         try await storage.transaction(operations)
     }
 
+    /// Revokes every expired token (with its subtree); returns how many were found expired. Tokens
+    /// that are presented are revoked on the spot; this catches the ones nobody presents again.
+    @discardableResult
+    package func revokeExpired() async throws -> Int {
+        let now = now()
+        var expired = 0
+        for key in try await storage.scan(prefix: Self.idPrefix) {
+            guard let entry = try await stored(key), entry.isExpired(at: now) else { continue }
+            try await revokeTree(saltedID: key)
+            expired += 1
+        }
+        return expired
+    }
+
     /// Every live token's accessor (`LIST auth/token/accessors`).
     package func accessors() async throws -> [String] {
         var accessors: [String] = []

@@ -120,6 +120,19 @@ import Testing
         #expect(accessors["keys"]?.testArray?.contains(.string(parent.accessor)) == false)
     }
 
+    @Test func theSweepRevokesExpiredTokensNobodyPresents() async throws {
+        let t = try await TokenTestCore.make()
+        let short = try await t.createToken(#"{"ttl":"5s","policies":["default"]}"#)
+        let long = try await t.createToken(#"{"ttl":"1h","policies":["default"]}"#)
+        let tokens = try #require(t.core.runtime.withLock { $0?.tokens })
+        #expect(try await tokens.revokeExpired() == 0)
+        t.clock.advance(seconds: 6)
+        #expect(try await tokens.revokeExpired() == 1)
+        let accessors = try await tokens.accessors()
+        #expect(!accessors.contains(short.accessor))
+        #expect(accessors.contains(long.accessor))
+    }
+
     @Test func renewalExtendsUpToTheExplicitMaxAndPeriodicTokensRenewByTheirPeriod() async throws {
         let t = try await TokenTestCore.make()
         let capped = try await t.createToken(#"{"policies":["default"],"ttl":"10s","explicit_max_ttl":"25s"}"#)
