@@ -107,7 +107,12 @@ package final class TokenStore: Sendable {
         // Revoking a parent revokes its children, so a child must not outlive an expired ancestor.
         var ancestorID = entry.parentSaltedID
         var depth = 0
-        while !ancestorID.isEmpty, depth < 64, let ancestor = try await stored(ancestorID) {
+        while !ancestorID.isEmpty, depth < 64 {
+            // A parent revoked while this child was being created leaves the child dangling.
+            guard let ancestor = try await stored(ancestorID) else {
+                try await revokeTree(saltedID: entry.saltedID)
+                return nil
+            }
             if ancestor.isExpired(at: now) {
                 try await revokeTree(saltedID: ancestor.saltedID)
                 return nil
@@ -152,11 +157,16 @@ package final class TokenStore: Sendable {
         }
     }
 
-    /// Revokes a token and, depth first, every token below it.
+    /// Revokes a token and, depth first, every token below it. Under the change lock, so that a
+    /// concurrent renewal or use count cannot write a revoked entry back.
     package func revokeTree(saltedID: String) async throws {
+        try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
+    }
+
+    private func revokeTreeLocked(saltedID: String) async throws {
         let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
         for child in children where !child.hasSuffix("/") {
-            try await revokeTree(saltedID: child)
+            try await revokeTreeLocked(saltedID: child)
         }
         try await remove(saltedID: saltedID)
     }
@@ -173,8 +183,8 @@ package final class TokenStore: Sendable {
                     .delete(Self.parentPrefix + saltedID + "/" + child),
                 ])
             }
+            try await remove(saltedID: saltedID)
         }
-        try await remove(saltedID: saltedID)
     }
 
     private func remove(saltedID: String) async throws {

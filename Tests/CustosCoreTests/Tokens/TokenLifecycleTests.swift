@@ -120,6 +120,19 @@ import Testing
         #expect(accessors["keys"]?.testArray?.contains(.string(parent.accessor)) == false)
     }
 
+    @Test func aRenewalRacingARevocationNeverResurrectsTheToken() async throws {
+        let t = try await TokenTestCore.make()
+        for _ in 0..<10 {
+            let token = try await t.createToken(#"{"ttl":"1h","policies":["default"]}"#)
+            async let renewal: Void = { _ = try? await t.call(.update, "auth/token/renew-self", "{}", token: token.clientToken) }()
+            async let revocation: Void = { _ = try? await t.call(.update, "auth/token/revoke", #"{"token":"\#(token.clientToken)"}"#, token: t.root) }()
+            _ = await (renewal, revocation)
+            #expect(await t.failure(.read, "auth/token/lookup-self", token: token.clientToken) == .permissionDenied)
+            let accessors = try t.json(try await t.call(.list, "auth/token/accessors", token: t.root))
+            #expect(accessors["keys"]?.testArray?.contains(.string(token.accessor)) == false)
+        }
+    }
+
     @Test func theSweepRevokesExpiredTokensNobodyPresents() async throws {
         let t = try await TokenTestCore.make()
         let short = try await t.createToken(#"{"ttl":"5s","policies":["default"]}"#)
