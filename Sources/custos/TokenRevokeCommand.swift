@@ -20,6 +20,14 @@ struct TokenRevokeCommand: AsyncParsableCommand {
     var token: String?
 
     func run() async throws {
+        switch mode ?? "" {
+        case "", "orphan": break
+        case "path":
+            // Vault revokes by creation path through sys/leases/revoke-prefix, which Custos lacks.
+            throw CommandFailure.usage("-mode=path is not supported: it needs sys/leases/revoke-prefix")
+        default:
+            throw CommandFailure.usage("Invalid -mode \"\(mode ?? "")\": use orphan")
+        }
         let path: String
         var body: [String: AnyJSON] = [:]
         switch (revokeSelf, token) {
@@ -39,9 +47,6 @@ struct TokenRevokeCommand: AsyncParsableCommand {
                 path = "auth/token/revoke"
             }
             body[accessor ? "accessor" : "token"] = .string(value)
-        }
-        if let mode, !["", "orphan", "path"].contains(mode) {
-            throw CommandFailure.usage("Invalid -mode \"\(mode)\": use orphan")
         }
         try await global.withClient { client, output in
             do {

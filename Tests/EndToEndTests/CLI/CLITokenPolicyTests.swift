@@ -100,4 +100,34 @@ struct CLITokenPolicyTests {
             #expect(after.exitCode == 2)
         }
     }
+
+    @Test func tokenRevokeModesAccessorAndSelf() async throws {
+        try await withCLISession { session in
+            func create(_ arguments: [String] = [], token: String? = nil) async throws -> String {
+                let result = try await session.run(["token", "create", "-field=token"] + arguments, token: token)
+                #expect(result.exitCode == 0, "\(result.stderr)")
+                return result.stdout
+            }
+            let parent = try await create()
+            let child = try await create(token: parent)
+            let orphanMode = try await session.run(["token", "revoke", "-mode=orphan", parent])
+            #expect(orphanMode.exitCode == 0, "\(orphanMode.stderr)")
+            #expect(try await session.run(["token", "lookup"], token: parent).exitCode == 2)
+            let childLookup = try await session.run(["token", "lookup", "-format=json"], token: child)
+            #expect(try cliJSON(childLookup.stdout)["data"]?["orphan"] == .bool(true))
+
+            let accessor = try await session.run(["token", "lookup", "-field=accessor"], token: child).stdout
+            let byAccessor = try await session.run(["token", "revoke", "-accessor", accessor])
+            #expect(byAccessor.exitCode == 0, "\(byAccessor.stderr)")
+            #expect(try await session.run(["token", "lookup"], token: child).exitCode == 2)
+
+            let selfToken = try await create(["-policy=default"])
+            let revokeSelf = try await session.run(["token", "revoke", "-self"], token: selfToken)
+            #expect(revokeSelf.exitCode == 0, "\(revokeSelf.stderr)")
+            #expect(try await session.run(["token", "lookup"], token: selfToken).exitCode == 2)
+
+            #expect(try await session.run(["token", "revoke", "-mode=path", "auth/token/create"]).exitCode == 2)
+            #expect(try await session.run(["token", "revoke"]).exitCode == 2)
+        }
+    }
 }
