@@ -4,8 +4,8 @@ import Foundation
 package struct RequestCaller: Sendable {
     package var entry: TokenEntry
     package var acl: ACL
-    /// The request's path is root-protected or the caller may use sudo on it (root, or a `sudo`
-    /// rule): handlers that demand sudo for some parameters (e.g. `no_parent`) read it.
+    /// The caller may use sudo on the request's path (root, or a winning rule that grants `sudo`):
+    /// handlers that demand sudo for some parameters (e.g. `no_parent`) read it.
     package var hasSudo: Bool
     package var displayName: String { entry.displayName }
     package var policies: [String] { entry.policies }

@@ -54,16 +54,18 @@ package final class Core: Sendable {
         // A use-limited token pays for the request up front; its last use revokes it afterwards.
         let use = try await runtime.tokens.consumeUse(of: caller.entry)
         guard use.allowed else { throw CustosError.permissionDenied }
-        defer {
-            if use.lastUse {
-                let tokens = runtime.tokens
-                let saltedID = caller.entry.saltedID
-                Task { try? await tokens.revokeTree(saltedID: saltedID) }
-            }
-        }
         var routed = request
         routed.operation = operation
-        return try await route(routed, caller: caller, runtime: runtime)
+        let result: Result<LogicalResponse, any Error>
+        do {
+            result = .success(try await route(routed, caller: caller, runtime: runtime))
+        } catch {
+            result = .failure(error)
+        }
+        if use.lastUse {
+            try await runtime.tokens.revokeTree(saltedID: caller.entry.saltedID)
+        }
+        return try result.get()
     }
 
     private func route(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
@@ -75,7 +77,7 @@ package final class Core: Sendable {
             return try await SystemBackend(core: self).handle(request, caller: caller, runtime: runtime)
         }
         if path.hasPrefix(TokenBackend.mountPath) || path + "/" == TokenBackend.mountPath {
-            return try await TokenBackend(core: self, tokens: runtime.tokens, caller: caller)
+            return try await TokenBackend(core: self, tokens: runtime.tokens, policies: runtime.policies, caller: caller)
                 .handle(request, relativePath: String(path.dropFirst(min(TokenBackend.mountPath.count, path.count))))
         }
         guard let (mount, engine) = runtime.route(path) else {

@@ -37,12 +37,12 @@ extension TokenBackend {
             isOrphan = true
         }
 
-        let policies = try Self.childPolicies(
+        let tokenPolicies = try Self.childPolicies(
             requested: params.policies?.values ?? [], parent: parent.policies, parentHasSudo: caller.hasSudo,
             noDefaultPolicy: params.noDefaultPolicy?.value ?? false)
         var warnings: [String] = []
-        for name in policies where name != "root" && name != "default" {
-            if try await core.runtimePolicies()?.policy(named: name) == nil {
+        for name in tokenPolicies where name != "root" && name != "default" {
+            if try await policies.policy(named: name) == nil {
                 warnings.append("Policy \"\(name)\" does not exist")
             }
         }
@@ -51,7 +51,7 @@ extension TokenBackend {
         let period = params.period?.seconds ?? 0
         let explicitMax = params.explicitMaxTtl?.seconds ?? 0
         var ttl = period > 0 ? period : (params.ttl ?? params.lease)?.seconds ?? 0
-        if ttl == 0 && policies != ["root"] {
+        if ttl == 0 && tokenPolicies != ["root"] {
             ttl = settings.defaultLeaseTTL
         }
         if explicitMax > 0, ttl == 0 || ttl > explicitMax {
@@ -68,7 +68,7 @@ extension TokenBackend {
         let now = tokens.now()
         let entry = TokenEntry(
             accessor: "",
-            policies: policies,
+            policies: tokenPolicies,
             displayName: Self.displayName(params.displayName),
             path: Self.mountPath + (orphan ? "create-orphan" : "create"),
             creationTime: now,
@@ -140,11 +140,5 @@ extension TokenBackend {
         var full = String(("token-" + requested).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "-" })
         while full.hasSuffix("-") { full.removeLast() }
         return full
-    }
-}
-
-extension Core {
-    func runtimePolicies() -> PolicyStore? {
-        runtime.withLock { $0?.policies }
     }
 }

@@ -7,6 +7,7 @@ struct TokenBackend {
 
     let core: Core
     let tokens: TokenStore
+    let policies: PolicyStore
     let caller: RequestCaller
 
     func handle(_ request: LogicalRequest, relativePath path: String) async throws -> LogicalResponse {

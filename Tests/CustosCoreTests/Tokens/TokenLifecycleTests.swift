@@ -175,6 +175,9 @@ import Testing
         let first = try t.json(try await t.call(.read, "auth/token/lookup-self", token: token.clientToken))
         #expect(first["num_uses"] == .int(1))
         try await t.call(.read, "auth/token/lookup-self", token: token.clientToken)
+        // Revoked as soon as the request that spent the last use ended.
+        let accessors = try t.json(try await t.call(.list, "auth/token/accessors", token: t.root))
+        #expect(accessors["keys"]?.testArray?.contains(.string(token.accessor)) == false)
         #expect(await t.failure(.read, "auth/token/lookup-self", token: token.clientToken) == .permissionDenied)
     }
 
