@@ -21,7 +21,7 @@ struct VaultEnvelope: Encodable {
         if let data = response.data { try c.encode(data, forKey: .data) } else { try c.encodeNil(forKey: .data) }
         try c.encodeNil(forKey: .wrapInfo)
         if response.warnings.isEmpty { try c.encodeNil(forKey: .warnings) } else { try c.encode(response.warnings, forKey: .warnings) }
-        try c.encodeNil(forKey: .auth)
+        if let auth = response.auth { try c.encode(auth, forKey: .auth) } else { try c.encodeNil(forKey: .auth) }
         try c.encode("", forKey: .mountType)
     }
 }
@@ -45,7 +45,7 @@ enum ResponseEncoding {
             guard let data = response.data else { return nil }
             return try encoder.encode(data)
         case .envelope:
-            if response.data == nil && response.warnings.isEmpty && response.leaseID.isEmpty { return nil }
+            if response.data == nil && response.warnings.isEmpty && response.leaseID.isEmpty && response.auth == nil { return nil }
             return try encoder.encode(VaultEnvelope(requestID: requestID, response: response))
         case .envelopeWithTopLevelData:
             // Old clients read these keys at the top level; newer ones read `data`.

@@ -16,6 +16,8 @@ struct Custos: AsyncParsableCommand {
             DeleteCommand.self,
             OperatorCommand.self,
             SecretsCommand.self,
+            TokenCommand.self,
+            PolicyCommand.self,
             PluginCommand.self,
         ]
     )

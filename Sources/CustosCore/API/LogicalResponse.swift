@@ -21,6 +21,8 @@ package struct LogicalResponse: Sendable {
     package var leaseID: String
     package var leaseDuration: Int64
     package var renewable: Bool
+    /// Vault's `auth` block (token creation and renewal).
+    package var auth: ResponseAuth?
 
     package init(
         data: (any Encodable & Sendable)? = nil,
@@ -29,8 +31,10 @@ package struct LogicalResponse: Sendable {
         statusCode: Int? = nil,
         leaseID: String = "",
         leaseDuration: Int64 = 0,
-        renewable: Bool = false
+        renewable: Bool = false,
+        auth: ResponseAuth? = nil
     ) {
+        self.auth = auth
         self.data = data
         self.warnings = warnings
         self.shape = shape

@@ -61,9 +61,11 @@ extension Core {
                 logger.error("could not mount", metadata: ["path": "\(entry.path)", "type": "\(entry.type)", "error_type": "\(type(of: error))"])
             }
         }
-        let tokens = try await TokenStore.open(storage: barrier)
-        let runtime = Runtime(mounts: table, engines: engines, tokens: tokens, cluster: cluster)
+        let tokens = try await TokenStore.open(storage: barrier, now: settings.now)
+        let policies = PolicyStore(storage: barrier)
+        let runtime = Runtime(mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster)
         self.runtime.withLock { $0 = runtime }
+        startTokenSweeper(tokens)
         logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
     }
 

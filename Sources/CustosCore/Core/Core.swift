@@ -50,21 +50,42 @@ package final class Core: Sendable {
         guard let runtime = runtime.withLock({ $0 }) else {
             throw try await seal.isInitialized() ? CustosError.sealed : CustosError.notInitialized
         }
-        // Until tokens and policies land, only root tokens are accepted.
-        guard let token = request.clientToken, let entry = try await runtime.tokens.lookup(token), entry.isRoot else {
-            throw CustosError.permissionDenied
+        let (caller, operation) = try await authorize(request, runtime: runtime)
+        // A use-limited token pays for the request up front; its last use revokes it afterwards.
+        let use = try await runtime.tokens.consumeUse(of: caller.entry)
+        guard use.allowed else { throw CustosError.permissionDenied }
+        var routed = request
+        routed.operation = operation
+        let result: Result<LogicalResponse, any Error>
+        do {
+            result = .success(try await route(routed, caller: caller, runtime: runtime))
+        } catch {
+            result = .failure(error)
         }
+        if use.lastUse {
+            try await runtime.tokens.revokeTree(saltedID: caller.entry.saltedID)
+        }
+        return try result.get()
+    }
+
+    private func route(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
+        let path = request.path
         if path == "sys" || path.hasPrefix("sys/") {
             if let handler = systemHandler(for: path) {
                 return try await handler.handle(request)
             }
-            return try await SystemBackend(core: self).handle(request, runtime: runtime)
+            return try await SystemBackend(core: self).handle(request, caller: caller, runtime: runtime)
+        }
+        if path.hasPrefix(TokenBackend.mountPath) || path + "/" == TokenBackend.mountPath {
+            return try await TokenBackend(core: self, tokens: runtime.tokens, policies: runtime.policies, caller: caller)
+                .handle(request, relativePath: String(path.dropFirst(min(TokenBackend.mountPath.count, path.count))))
         }
         guard let (mount, engine) = runtime.route(path) else {
             throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
         }
         let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        return try await engine.handle(EngineRequest(operation: request.operation, path: relative, mount: mount, request: request))
+        return try await engine.handle(
+            EngineRequest(operation: request.operation, path: relative, mount: mount, request: request, caller: caller))
     }
 
     var systemView: SystemView {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Server-wide settings the core needs (from the config file or dev mode).
 package struct CoreSettings: Sendable {
     /// Default and maximum lease TTLs for mounts that do not set their own (Vault: 32 days).
@@ -5,6 +7,10 @@ package struct CoreSettings: Sendable {
     package var maxLeaseTTL: Int64 = 768 * 3600
     /// Shown by `sys/seal-status` (`storage_type`).
     package var storageType: String = "inmem"
+    /// The clock tokens expire by; tests inject their own.
+    package var now: @Sendable () -> Date = { Date() }
+    /// How often expired tokens that nobody presents are swept away.
+    package var tokenSweepInterval: Duration = .seconds(60)
 
     package init(defaultLeaseTTL: Int64 = 768 * 3600, maxLeaseTTL: Int64 = 768 * 3600, storageType: String = "inmem") {
         self.defaultLeaseTTL = defaultLeaseTTL

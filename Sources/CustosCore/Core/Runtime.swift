@@ -4,6 +4,7 @@ struct Runtime: Sendable {
     var mounts: MountTable
     var engines: [String: any SecretsEngine]   // by mount uuid
     var tokens: TokenStore
+    var policies: PolicyStore
     var cluster: ClusterInfo
 
     func route(_ path: String) -> (MountEntry, any SecretsEngine)? {

@@ -4,6 +4,13 @@ import Logging
 /// with the path made relative to the mount.
 package protocol SecretsEngine: Sendable {
     func handle(_ request: EngineRequest) async throws -> LogicalResponse
+    /// Vault's existence check: whether the target of a write exists, so that the ACL asks for
+    /// `create` rather than `update` when it does not. nil: the path has no such check (update).
+    func exists(_ request: EngineRequest) async throws -> Bool?
+}
+
+extension SecretsEngine {
+    package func exists(_ request: EngineRequest) async throws -> Bool? { nil }
 }
 
 /// A request as an engine sees it.
@@ -13,6 +20,17 @@ package struct EngineRequest: Sendable {
     package var path: String
     package var mount: MountEntry
     package var request: LogicalRequest
+    /// Who asks (nil only for the core's own probes, such as the existence check). The display
+    /// name and policies come from the caller's token.
+    package var caller: RequestCaller?
+
+    package init(operation: LogicalOperation, path: String, mount: MountEntry, request: LogicalRequest, caller: RequestCaller? = nil) {
+        self.operation = operation
+        self.path = path
+        self.mount = mount
+        self.request = request
+        self.caller = caller
+    }
 
     package func decode<T: Decodable>(_ type: T.Type) throws(CustosError) -> T { try request.decode(type) }
     package func dataObject() throws(CustosError) -> [String: JSONValue] { try request.dataObject() }

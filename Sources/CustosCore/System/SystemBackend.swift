@@ -1,7 +1,8 @@
 import Foundation
 
 /// The `sys/` paths. One file per path family, like Vault's `logical/system_*.go`:
-/// seal (`SystemBackend+Seal`), mounts (`SystemBackend+Mounts`), keys (`SystemBackend+Keys`).
+/// seal (`SystemBackend+Seal`), mounts (`SystemBackend+Mounts`), keys (`SystemBackend+Keys`),
+/// policies (`SystemBackend+Policies`), capabilities (`SystemBackend+Capabilities`).
 struct SystemBackend {
     let core: Core
 
@@ -19,8 +20,10 @@ struct SystemBackend {
         }
     }
 
-    func handle(_ request: LogicalRequest, runtime: Runtime) async throws -> LogicalResponse {
+    func handle(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
         let path = request.path
+        if let response = try await policyPath(request, policies: runtime.policies) { return response }
+        if let response = try await capabilitiesPath(request, caller: caller, runtime: runtime) { return response }
         switch path {
         case "sys/seal":
             try Self.require(request, [.update, .create])

@@ -2,34 +2,49 @@ import Crypto
 import Foundation
 
 /// Tokens, stored under the barrier by the HMAC of their id with a per-cluster salt, so neither the
-/// storage nor a backup of it reveals a usable token.
-///
-/// This is the part of the token store the foundation needs (root tokens). Child tokens, TTLs and
-/// policies build on it.
+/// storage nor a backup of it reveals a usable token. Accessors index the same entries; a parent
+/// index (`parent/<parent>/<child>`) lets a revocation walk the subtree.
 package final class TokenStore: Sendable {
     private let storage: any StorageBackend
     private let salt: EncryptionKey
+    /// Injectable so tests can move time instead of sleeping.
+    package let now: @Sendable () -> Date
+    /// Token changes (use counts, renewals, revocations) are read-modify-write: one at a time.
+    private let changes = AsyncSerialLock()
 
     static let saltKey = "sys/token/salt"
     static let idPrefix = "sys/token/id/"
     static let accessorPrefix = "sys/token/accessor/"
+    static let parentPrefix = "sys/token/parent/"
 
-    private init(storage: any StorageBackend, salt: EncryptionKey) {
+    private init(storage: any StorageBackend, salt: EncryptionKey, now: @escaping @Sendable () -> Date) {
         self.storage = storage
         self.salt = salt
+        self.now = now
     }
 
     /// Loads the salt, creating it on first use.
-    package static func open(storage: any StorageBackend) async throws -> TokenStore {
+    package static func open(storage: any StorageBackend, now: @escaping @Sendable () -> Date = { Date() }) async throws -> TokenStore {
         if let existing = try await storage.get(saltKey) {
             guard let salt = EncryptionKey(bytes: existing) else {
                 throw CustosError(.internal, "the token salt is corrupt")
             }
-            return TokenStore(storage: storage, salt: salt)
+            return TokenStore(storage: storage, salt: salt, now: now)
         }
         let salt = EncryptionKey.random()
         try await storage.put(saltKey, salt.symmetricKey.withUnsafeBytes { Data($0) })
-        return TokenStore(storage: storage, salt: salt)
+        return TokenStore(storage: storage, salt: salt, now: now)
+    }
+
+    /// What an accessor's index entry holds (encrypted): the token's salted id and the accessor
+    /// itself, since the key is salted too (Vault's `accessor/<salted>`).
+    private struct AccessorRecord: Codable {
+        var saltedID: String
+        var accessor: String
+    }
+
+    private func accessorKey(_ accessor: String) -> String {
+        Self.accessorPrefix + saltedID("accessor/" + accessor)
     }
 
     func saltedID(_ token: String) -> String {
@@ -39,27 +54,170 @@ package final class TokenStore: Sendable {
 
     /// Creates a root token; `id` lets dev mode choose it (`-dev-root-token-id`).
     package func createRootToken(id: String? = nil) async throws -> String {
+        let entry = TokenEntry(
+            accessor: "", policies: ["root"], displayName: "root", path: "auth/token/root",
+            creationTime: now(), ttl: 0, meta: [:])
+        return try await create(entry, id: id)
+    }
+
+    /// Stores a new token and returns it (the only time it exists in clear). The entry's
+    /// accessor and salted id are filled here; `id` chooses the token (dev root token only).
+    @discardableResult
+    package func create(_ template: TokenEntry, id: String? = nil) async throws -> String {
         let token = id ?? TokenID.generate()
         guard !token.isEmpty else { throw CustosError.badRequest("a token id cannot be empty") }
-        let entry = TokenEntry(
-            accessor: TokenID.generate(prefix: ""),
-            policies: ["root"],
-            displayName: "root",
-            path: "auth/token/root",
-            creationTime: Date(),
-            ttl: 0,
-            meta: [:]
-        )
-        let hashed = saltedID(token)
-        try await storage.transaction([
-            .put(Self.idPrefix + hashed, try JSONEncoder().encode(entry)),
-            .put(Self.accessorPrefix + entry.accessor, Data(hashed.utf8)),
-        ])
+        var entry = template
+        entry.saltedID = saltedID(token)
+        if entry.accessor.isEmpty { entry.accessor = TokenID.generate(prefix: "") }
+        var operations: [StorageOperation] = [
+            .put(Self.idPrefix + entry.saltedID, try JSONEncoder().encode(entry)),
+            .put(accessorKey(entry.accessor), try JSONEncoder().encode(AccessorRecord(saltedID: entry.saltedID, accessor: entry.accessor))),
+        ]
+        if !entry.isOrphan {
+            operations.append(.put(Self.parentPrefix + entry.parentSaltedID + "/" + entry.saltedID, Data()))
+        }
+        try await storage.transaction(operations)
         return token
     }
 
+    /// The live entry for a token; nil when unknown, revoked or expired (an expired token, or one
+    /// below an expired parent, is revoked on the spot).
     package func lookup(_ token: String) async throws -> TokenEntry? {
-        guard !token.isEmpty, let data = try await storage.get(Self.idPrefix + saltedID(token)) else { return nil }
+        guard !token.isEmpty else { return nil }
+        return try await live(saltedID: saltedID(token))
+    }
+
+    package func lookup(accessor: String) async throws -> TokenEntry? {
+        guard !accessor.isEmpty, let data = try await storage.get(accessorKey(accessor)) else { return nil }
+        return try await live(saltedID: try JSONDecoder().decode(AccessorRecord.self, from: data).saltedID)
+    }
+
+    private func stored(_ saltedID: String) async throws -> TokenEntry? {
+        guard let data = try await storage.get(Self.idPrefix + saltedID) else { return nil }
         return try JSONDecoder().decode(TokenEntry.self, from: data)
+    }
+
+    private func live(saltedID: String) async throws -> TokenEntry? {
+        guard let entry = try await stored(saltedID), !entry.isUsedUp else { return nil }
+        let now = now()
+        if entry.isExpired(at: now) {
+            try await revokeTree(saltedID: entry.saltedID)
+            return nil
+        }
+        // Revoking a parent revokes its children, so a child must not outlive an expired ancestor.
+        var ancestorID = entry.parentSaltedID
+        var depth = 0
+        while !ancestorID.isEmpty, depth < 64 {
+            // A parent revoked while this child was being created leaves the child dangling.
+            guard let ancestor = try await stored(ancestorID) else {
+                try await revokeTree(saltedID: entry.saltedID)
+                return nil
+            }
+            if ancestor.isExpired(at: now) {
+                try await revokeTree(saltedID: ancestor.saltedID)
+                return nil
+            }
+            ancestorID = ancestor.parentSaltedID
+            depth += 1
+        }
+        return entry
+    }
+
+    /// Counts one use of a use-limited token. Returns false when no use was left (refuse the
+    /// request); a token whose last use this is is marked used up, to be revoked by the caller
+    /// once the request ends.
+    package func consumeUse(of entry: TokenEntry) async throws -> (allowed: Bool, lastUse: Bool) {
+        guard entry.numUses != 0 else { return (true, false) }
+        return try await changes.withLock {
+            guard var current = try await stored(entry.saltedID), current.numUses > 0 else { return (false, false) }
+            current.numUses = current.numUses == 1 ? -1 : current.numUses - 1
+            try await storage.put(Self.idPrefix + current.saltedID, try JSONEncoder().encode(current))
+            return (true, current.numUses == -1)
+        }
+    }
+
+    /// Extends a token's life: by `increment` (else its creation TTL), its period for a periodic
+    /// token, never beyond its explicit max TTL nor `maxTTL`. Returns the updated entry.
+    package func renew(_ entry: TokenEntry, increment: Int64?, maxTTL: Int64) async throws -> TokenEntry {
+        try await changes.withLock {
+            guard var current = try await stored(entry.saltedID) else { throw CustosError.badRequest("token not found") }
+            guard current.renewable, current.expireTime != nil else { throw CustosError.badRequest("lease is not renewable") }
+            let now = now()
+            var ttl = current.period > 0 ? current.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? current.ttl)
+            if maxTTL > 0 { ttl = min(ttl, maxTTL) }
+            var expiry = now.addingTimeInterval(TimeInterval(ttl))
+            if current.explicitMaxTTL > 0 {
+                let cap = current.creationTime.addingTimeInterval(TimeInterval(current.explicitMaxTTL))
+                expiry = min(expiry, cap)
+            }
+            current.expireTime = expiry
+            current.lastRenewalTime = now
+            try await storage.put(Self.idPrefix + current.saltedID, try JSONEncoder().encode(current))
+            return current
+        }
+    }
+
+    /// Revokes a token and, depth first, every token below it. Under the change lock, so that a
+    /// concurrent renewal or use count cannot write a revoked entry back.
+    package func revokeTree(saltedID: String) async throws {
+        try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
+    }
+
+    private func revokeTreeLocked(saltedID: String) async throws {
+        let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
+        for child in children where !child.hasSuffix("/") {
+            try await revokeTreeLocked(saltedID: child)
+        }
+        try await remove(saltedID: saltedID)
+    }
+
+    /// Revokes only this token; its children become orphans (Vault's `revoke-orphan`).
+    package func revokeOrphan(saltedID: String) async throws {
+        try await changes.withLock {
+            let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
+            for child in children where !child.hasSuffix("/") {
+                guard var entry = try await stored(child) else { continue }
+                entry.parentSaltedID = ""
+                try await storage.transaction([
+                    .put(Self.idPrefix + child, try JSONEncoder().encode(entry)),
+                    .delete(Self.parentPrefix + saltedID + "/" + child),
+                ])
+            }
+            try await remove(saltedID: saltedID)
+        }
+    }
+
+    private func remove(saltedID: String) async throws {
+        guard let entry = try await stored(saltedID) else { return }
+        var operations: [StorageOperation] = [
+            .delete(Self.idPrefix + saltedID),
+            .delete(accessorKey(entry.accessor)),
+        ]
+        if !entry.isOrphan { operations.append(.delete(Self.parentPrefix + entry.parentSaltedID + "/" + saltedID)) }
+        try await storage.transaction(operations)
+    }
+
+    /// Revokes every expired token (with its subtree); returns how many were found expired. Tokens
+    /// that are presented are revoked on the spot; this catches the ones nobody presents again.
+    @discardableResult
+    package func revokeExpired() async throws -> Int {
+        let now = now()
+        var expired = 0
+        for key in try await storage.scan(prefix: Self.idPrefix) {
+            guard let entry = try await stored(key), entry.isExpired(at: now) else { continue }
+            try await revokeTree(saltedID: key)
+            expired += 1
+        }
+        return expired
+    }
+
+    /// Every live token's accessor (`LIST auth/token/accessors`).
+    package func accessors() async throws -> [String] {
+        var accessors: [String] = []
+        for key in try await storage.list(prefix: Self.accessorPrefix) where !key.hasSuffix("/") {
+            guard let data = try await storage.get(Self.accessorPrefix + key) else { continue }
+            accessors.append(try JSONDecoder().decode(AccessorRecord.self, from: data).accessor)
+        }
+        return accessors.sorted()
     }
 }

@@ -61,6 +61,12 @@ package struct KVEngine: SecretsEngine {
         }
     }
 
+    package func exists(_ request: EngineRequest) async throws -> Bool? {
+        let key = request.path
+        guard !key.isEmpty, !key.hasSuffix("/") else { return nil }
+        return try await storage.get(key) != nil
+    }
+
     /// KV v1 reports a refresh interval: the secret's own `ttl` key, else the mount's default.
     private func leaseDuration(of data: [String: JSONValue]) -> Int64 {
         if let ttl = data["ttl"], let seconds = try? Self.ttlSeconds(ttl) { return seconds }

@@ -1,0 +1,21 @@
+import Foundation
+
+extension Core {
+    /// Sweeps expired tokens while this token store serves; stops once the core seals (or
+    /// unseals again with a new store). Presented tokens are checked on every request anyway.
+    func startTokenSweeper(_ tokens: TokenStore) {
+        let interval = settings.tokenSweepInterval
+        Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, self.runtime.withLock({ $0?.tokens === tokens }) else { return }
+                do {
+                    let count = try await tokens.revokeExpired()
+                    if count > 0 { self.logger.info("revoked expired tokens", metadata: ["count": "\(count)"]) }
+                } catch {
+                    self.logger.warning("token sweep failed", metadata: ["error_type": "\(type(of: error))"])
+                }
+            }
+        }
+    }
+}

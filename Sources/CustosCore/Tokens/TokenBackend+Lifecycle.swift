@@ -1,0 +1,64 @@
+import Foundation
+
+extension TokenBackend {
+    struct RenewParameters: Decodable {
+        var token: String?
+        var increment: VaultDuration?
+    }
+
+    func renew(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        let params = try request.decode(RenewParameters.self)
+        let token = try Self.requiredString(params.token, name: "token")
+        guard let entry = try await tokens.lookup(token) else { throw CustosError.badRequest("token not found") }
+        return try await renew(entry, token: token, increment: params.increment)
+    }
+
+    func renewSelf(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        let params = try request.decode(RenewParameters.self)
+        return try await renew(caller.entry, token: request.clientToken ?? "", increment: params.increment)
+    }
+
+    private func renew(_ entry: TokenEntry, token: String, increment: VaultDuration?) async throws -> LogicalResponse {
+        let renewed = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: core.settings.maxLeaseTTL)
+        // The TTL just granted, to the nearest second (lookups round the remaining TTL down).
+        let ttl = renewed.expireTime.map { Int64($0.timeIntervalSince(tokens.now()).rounded()) } ?? 0
+        return LogicalResponse(auth: ResponseAuth(clientToken: token, entry: renewed, leaseDuration: ttl))
+    }
+
+    /// `revoke`: the token and its whole subtree. An unknown token is not an error (Vault).
+    func revoke(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        let token = try Self.requiredString(try request.decode(TokenParameter.self).token, name: "token")
+        if let entry = try await tokens.lookup(token) {
+            try await tokens.revokeTree(saltedID: entry.saltedID)
+        }
+        return .noContent
+    }
+
+    func revokeSelf(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        try await tokens.revokeTree(saltedID: caller.entry.saltedID)
+        return .noContent
+    }
+
+    /// `revoke-orphan` (sudo): the token only; its children become orphans.
+    func revokeOrphan(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        guard caller.hasSudo else { throw CustosError.badRequest("root or sudo privileges required to revoke and orphan") }
+        let token = try Self.requiredString(try request.decode(TokenParameter.self).token, name: "token")
+        if let entry = try await tokens.lookup(token) {
+            try await tokens.revokeOrphan(saltedID: entry.saltedID)
+        }
+        return .noContent
+    }
+
+    func revokeAccessor(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        let accessor = try Self.requiredString(try request.decode(AccessorParameter.self).accessor, name: "accessor")
+        guard let entry = try await tokens.lookup(accessor: accessor) else { throw CustosError.badRequest("invalid accessor") }
+        try await tokens.revokeTree(saltedID: entry.saltedID)
+        return .noContent
+    }
+}
