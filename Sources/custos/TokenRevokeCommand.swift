@@ -5,7 +5,11 @@ struct TokenRevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "Revoke a token and its children.",
-        discussion: "-mode=orphan revokes only the token (its children become orphans; needs sudo).")
+        discussion: """
+            -mode=orphan revokes only the token (its children become orphans; needs sudo). \
+            -mode=path (or -prefix) takes a path and revokes every token created under it, \
+            e.g. auth/token/create (through sys/leases/revoke-prefix; needs sudo).
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -13,20 +17,34 @@ struct TokenRevokeCommand: AsyncParsableCommand {
     var revokeSelf = false
     @Flag(name: .vault("accessor"), help: "Treat the argument as an accessor.")
     var accessor = false
-    @Option(name: .vault("mode"), help: "\"orphan\" to keep the children.")
+    @Option(name: .vault("mode"), help: "\"orphan\" to keep the children, \"path\" to revoke by creation path.")
     var mode: String?
+    @Flag(name: .vault("prefix"), help: "Same as -mode=path.")
+    var prefix = false
 
     @Argument(help: "The token (or accessor) to revoke.")
     var token: String?
 
     func run() async throws {
         switch mode ?? "" {
-        case "", "orphan": break
-        case "path":
-            // Vault revokes by creation path through sys/leases/revoke-prefix, which Custos lacks.
-            throw CommandFailure.usage("-mode=path is not supported: it needs sys/leases/revoke-prefix")
+        case "", "orphan", "path": break
         default:
-            throw CommandFailure.usage("Invalid -mode \"\(mode ?? "")\": use orphan")
+            throw CommandFailure.usage("Invalid -mode \"\(mode ?? "")\": use orphan or path")
+        }
+        if prefix || mode == "path" {
+            guard let value = token, !revokeSelf, !accessor, mode != "orphan" else {
+                throw CommandFailure.usage("-mode=path (-prefix) takes one path and no -self, -accessor or -mode=orphan")
+            }
+            let path = CLIPath.sanitized(value)
+            try await global.withClient { client, output in
+                do {
+                    _ = try await client.send(.PUT, "sys/leases/revoke-prefix/\(path)")
+                } catch {
+                    throw CommandFailure.request("Error revoking tokens with prefix \(path)", error)
+                }
+                output.success("Success! Revoked token (if it existed)")
+            }
+            return
         }
         let path: String
         var body: [String: AnyJSON] = [:]

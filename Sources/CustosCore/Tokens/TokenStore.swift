@@ -211,6 +211,23 @@ package final class TokenStore: Sendable {
         return expired
     }
 
+    /// Revokes, with their subtrees, the tokens whose lease path (`<creation path>/...`, e.g.
+    /// `auth/token/create/...`) lies under `prefix` (`sys/leases/revoke-prefix`). The prefix is a
+    /// path prefix: `auth/token/create` does not reach `auth/token/create-orphan`.
+    @discardableResult
+    package func revoke(pathPrefix prefix: String) async throws -> Int {
+        let normalized = prefix.hasSuffix("/") ? prefix : prefix + "/"
+        return try await changes.withLock {
+            var revoked = 0
+            for key in try await storage.scan(prefix: Self.idPrefix) {
+                guard let entry = try await stored(key), (entry.path + "/").hasPrefix(normalized) else { continue }
+                try await revokeTreeLocked(saltedID: key)
+                revoked += 1
+            }
+            return revoked
+        }
+    }
+
     /// Every live token's accessor (`LIST auth/token/accessors`).
     package func accessors() async throws -> [String] {
         var accessors: [String] = []

@@ -126,7 +126,22 @@ struct CLITokenPolicyTests {
             #expect(revokeSelf.exitCode == 0, "\(revokeSelf.stderr)")
             #expect(try await session.run(["token", "lookup"], token: selfToken).exitCode == 2)
 
-            #expect(try await session.run(["token", "revoke", "-mode=path", "auth/token/create"]).exitCode == 2)
+            // -mode=path / -prefix: every token created under a path, through sys/leases/revoke-prefix.
+            let viaCreate = try await create()
+            let viaCreateChild = try await create(token: viaCreate)
+            let orphan = try await create(["-orphan"])
+            let byPath = try await session.run(["token", "revoke", "-mode=path", "auth/token/create"])
+            #expect(byPath.exitCode == 0, "\(byPath.stderr)")
+            #expect(try await session.run(["token", "lookup"], token: viaCreate).exitCode == 2)
+            #expect(try await session.run(["token", "lookup"], token: viaCreateChild).exitCode == 2)
+            // A path prefix, not a string prefix: create-orphan is not under create.
+            #expect(try await session.run(["token", "lookup"], token: orphan).exitCode == 0)
+            let byPrefix = try await session.run(["token", "revoke", "-prefix", "auth/token/create-orphan"])
+            #expect(byPrefix.exitCode == 0, "\(byPrefix.stderr)")
+            #expect(try await session.run(["token", "lookup"], token: orphan).exitCode == 2)
+            // The root token itself (created at auth/token/root) still works.
+            #expect(try await session.run(["token", "lookup"]).exitCode == 0)
+            #expect(try await session.run(["token", "revoke", "-prefix", "-self"]).exitCode == 2)
             #expect(try await session.run(["token", "revoke"]).exitCode == 2)
         }
     }
