@@ -70,7 +70,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Leases"],
             swiftSettings: swiftSettings
         ),
         // The database secrets engine and the plugin catalog paths: the bridge between core and plugin host.
@@ -130,6 +129,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "lease-bench",
+            dependencies: ["CustosCore"],
+            path: "Benchmarks/LeaseBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "postgresql-bench",
             dependencies: ["DatabasePluginKit", "CLibPQ"],
             path: "Benchmarks/PostgreSQLBench",
@@ -155,7 +160,6 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],
-            exclude: ["Leases"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

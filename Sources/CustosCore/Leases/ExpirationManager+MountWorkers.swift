@@ -7,6 +7,14 @@ import Foundation
 extension ExpirationManager {
     static let workerChunk = 16
 
+    /// One lease's result in a worker's chunk: revoked (and deleted), or failed (and stored
+    /// with its new attempt count, rescheduled unless now irrevocable).
+    struct ChunkOutcome: Sendable {
+        var lease: LeaseEntry
+        var revoked: Bool
+        var reschedule: Int64?
+    }
+
     /// Up to `workerChunk` items, fewer when the queue is short so that every worker gets some
     /// (parallelism matters with a slow engine). Empty: the worker exits.
     private func nextMountItems(_ mount: String) -> [MountWorkQueue.Item] {
@@ -33,7 +41,7 @@ extension ExpirationManager {
             let items = await nextMountItems(mount)
             if items.isEmpty { return }
             var changes: [LeaseChange] = []
-            var outcomes: [(lease: LeaseEntry, reschedule: Int64?)] = []
+            var outcomes: [ChunkOutcome] = []
             var gone: [String] = []
             var retry: [String] = []
             for item in items {
@@ -56,15 +64,16 @@ extension ExpirationManager {
                 do {
                     try await limiter.withPermit(mount: mount) { try await revoker.revoke(lease) }
                     changes.append(.remove(lease))
-                    outcomes.append((lease, nil))
+                    outcomes.append(ChunkOutcome(lease: lease, revoked: true, reschedule: nil))
                 } catch {
                     let updated = failedAttempt(lease, message: RevocationErrorMessage.describe(error))
                     changes.append(.update(updated, previous: lease))
-                    outcomes.append((updated, updated.scheduledTime.map { milliseconds($0) }))
+                    let reschedule = updated.scheduledTime.map { milliseconds($0) }
+                    outcomes.append(ChunkOutcome(lease: updated, revoked: false, reschedule: reschedule))
                 }
             }
             do {
-                try await store.apply(changes)
+                try await store.apply(changes, background: true)
             } catch {
                 // Engine calls are idempotent: revoke again later, then delete or record.
                 retry += outcomes.map(\.lease.id)
@@ -72,18 +81,18 @@ extension ExpirationManager {
             }
             let droppedMeanwhile = await finishChunk(outcomes, gone: gone, retry: retry)
             if !droppedMeanwhile.isEmpty {
-                try? await store.apply(droppedMeanwhile.map { .remove($0) })
+                try? await store.apply(droppedMeanwhile.map { .remove($0) }, background: true)
             }
         }
     }
 
     /// Ends the claims of a chunk; returns the leases force-revoked meanwhile (to delete).
     private func finishChunk(
-        _ outcomes: [(lease: LeaseEntry, reschedule: Int64?)], gone: [String], retry: [String]
+        _ outcomes: [ChunkOutcome], gone: [String], retry: [String]
     ) -> [LeaseEntry] {
         var droppedMeanwhile: [LeaseEntry] = []
-        for (lease, reschedule) in outcomes where release(lease.id, reschedule: reschedule) && reschedule != nil {
-            droppedMeanwhile.append(lease)
+        for outcome in outcomes where release(outcome.lease.id, reschedule: outcome.reschedule) && !outcome.revoked {
+            droppedMeanwhile.append(outcome.lease)
         }
         for id in gone { _ = release(id, reschedule: nil) }
         for id in retry { retryLater(id) }

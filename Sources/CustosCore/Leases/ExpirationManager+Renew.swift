@@ -36,7 +36,9 @@ extension ExpirationManager {
     }
 
     /// Runs with the lease claimed and out of the queue.
-    private func performRenewal(_ id: String, increment: VaultDuration?, caps: LeaseTTLCaps) async throws -> LeaseRenewal {
+    private func performRenewal(
+        _ id: String, increment: VaultDuration?, caps: LeaseTTLCaps
+    ) async throws -> LeaseRenewal {
         guard let lease = try await store.load(id) else {
             throw LeaseError(.notFound, "lease not found")
         }

@@ -145,7 +145,9 @@ extension ExpirationManager {
 
     /// Puts a stored lease back in the queue at its scheduled time.
     func reschedule(_ id: String) async throws {
-        guard let lease = try await store.load(id), let time = lease.scheduledTime, !claimed.contains(id) else { return }
+        guard let lease = try await store.load(id), let time = lease.scheduledTime, !claimed.contains(id) else {
+            return
+        }
         queue.schedule(id, at: milliseconds(time))
         armTimer()
     }

@@ -11,14 +11,17 @@ import Foundation
 ///   revocation, renew, revoke); a second one gets `LeaseError.busy`. A force revoke of a claimed
 ///   lease marks it *dropped* and the claim holder deletes it when done.
 /// - Expiry: one timer task sleeps until the queue's next deadline, due ids go to a backlog,
-///   resolver tasks load each lease to learn its mount, and per-mount worker tasks (at most
-///   `revocationConcurrencyPerMount`) call the engine. Every engine revoke call also takes a
-///   permit from `MountConcurrencyLimiter`, shared with explicit revokes, so no mount ever has
-///   more calls in flight than the limit and a hanging mount cannot hold up another.
-/// - Expiry work runs in `Task(priority: .background)`: below request handling, so a
-///   revocation storm yields the CPU to user-facing requests (Swift's cooperative pool runs
-///   higher-priority jobs first); restore runs at `.utility` so it is below requests too but
-///   not starved by the revocations it triggers.
+///   resolver tasks load the leases (in chunks) to learn their mount, and per-mount worker
+///   tasks (at most `revocationConcurrencyPerMount`) call the engine and commit each chunk's
+///   results in one storage write. Every engine revoke call also takes a permit from
+///   `MountConcurrencyLimiter`, shared with explicit revokes, so no mount ever has more calls in
+///   flight than the limit and a hanging mount cannot hold up another.
+/// - Expiry work runs at `Configuration.revocationPriority`, `.background` by default: below
+///   request handling, so a revocation storm yields the CPU to user-facing requests (the
+///   cooperative pool runs higher-priority jobs first); restore runs at `.utility`, below
+///   requests too but not starved by the revocations it triggers.
+/// - Lifecycle: one manager per unseal. `restore()` once after unseal (serving need not wait),
+///   `stop()` on seal; a stopped manager is not restarted, the next unseal makes a new one.
 package actor ExpirationManager {
     package struct Configuration: Sendable {
         package var revocationConcurrencyPerMount = 8

@@ -10,11 +10,16 @@ package enum LeaseChange: Sendable {
 /// lease and its indexes in one transaction; writes go through a `StorageWriteBatcher`.
 package struct LeaseStore: Sendable {
     package let backend: any StorageBackend
+    /// Request-path writes (issue, renew, explicit revoke).
     private let writer: StorageWriteBatcher
+    /// Expiry workers' writes, batched separately so a revocation storm's commits (flushed at
+    /// background priority) never queue request-path writes behind them in one batcher.
+    private let backgroundWriter: StorageWriteBatcher
 
     package init(backend: any StorageBackend) {
         self.backend = backend
         self.writer = StorageWriteBatcher(backend: backend)
+        self.backgroundWriter = StorageWriteBatcher(backend: backend)
     }
 
     // MARK: Leases
@@ -44,8 +49,8 @@ package struct LeaseStore: Sendable {
         try await apply([.remove(lease)])
     }
 
-    /// Several changes in one transaction (the expiry workers' results).
-    package func apply(_ changes: [LeaseChange]) async throws {
+    /// Several changes in one transaction; `background` for the expiry workers' results.
+    package func apply(_ changes: [LeaseChange], background: Bool = false) async throws {
         var operations: [StorageOperation] = []
         for change in changes {
             switch change {
@@ -63,7 +68,7 @@ package struct LeaseStore: Sendable {
                 }
             }
         }
-        try await writer.write(operations)
+        try await (background ? backgroundWriter : writer).write(operations)
     }
 
     /// Removes index keys directly (tidy, stale due entries).

@@ -31,7 +31,8 @@ package struct LeaseTTLCaps: Sendable, Equatable {
         let latest = issueTime.addingTimeInterval(Double(maximum.seconds))
         let allowed = max(0, Int64(latest.timeIntervalSince(now).rounded(.down)))
         if requested.seconds > allowed {
-            return LeaseTTLGrant(ttl: VaultDuration(seconds: allowed), requested: requested, capped: true, maxTTL: maximum)
+            return LeaseTTLGrant(
+                ttl: VaultDuration(seconds: allowed), requested: requested, capped: true, maxTTL: maximum)
         }
         return LeaseTTLGrant(ttl: requested, requested: requested, capped: false, maxTTL: maximum)
     }
@@ -46,6 +47,8 @@ package struct LeaseTTLGrant: Sendable, Equatable {
 
     /// Vault's wording for a capped TTL.
     package var warning: String? {
-        capped ? "TTL of \"\(requested)\" exceeded the effective max_ttl of \"\(maxTTL)\"; TTL value is capped accordingly" : nil
+        guard capped else { return nil }
+        return "TTL of \"\(requested)\" exceeded the effective max_ttl of \"\(maxTTL)\"; "
+            + "TTL value is capped accordingly"
     }
 }

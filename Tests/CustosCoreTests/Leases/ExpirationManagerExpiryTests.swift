@@ -40,7 +40,8 @@ import Testing
     @Test func tenThousandLeasesExpiringAtOnceAreAllRevoked() async throws {
         let fixture = LeaseFixture()
         for index in 0..<10_000 {
-            try await fixture.register("database/creds/ro/\(index)", ttl: 30, mount: index.isMultiple(of: 2) ? "m1" : "m2")
+            let mount = index.isMultiple(of: 2) ? "m1" : "m2"
+            try await fixture.register("database/creds/ro/\(index)", ttl: 30, mount: mount)
         }
         await fixture.advance(by: 30)
         #expect(fixture.revoker.revokedIDs.count == 10_000)

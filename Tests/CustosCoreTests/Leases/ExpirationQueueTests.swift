@@ -32,7 +32,9 @@ import Testing
         var queue = ExpirationQueue()
         queue.schedule("x", at: 5)
         var generator = SystemRandomNumberGenerator()
-        var entries = (0..<5000).map { ExpirationQueue.Entry(deadline: Int64.random(in: 0..<1000, using: &generator), id: "e\($0)") }
+        var entries = (0..<5000).map {
+            ExpirationQueue.Entry(deadline: Int64.random(in: 0..<1000, using: &generator), id: "e\($0)")
+        }
         entries.append(ExpirationQueue.Entry(deadline: 900, id: "x"))
         entries.append(ExpirationQueue.Entry(deadline: 1, id: "e0"))  // duplicate within the batch
         queue.insertBatch(entries)

@@ -82,7 +82,8 @@ final class FakeLeaseRevoker: LeaseRevoker {
                 }
             }
             state.waiters = waiting
-            return (state.hangingMounts.contains(lease.mountAccessor), state.failingMounts.contains(lease.mountAccessor), ready)
+            let mount = lease.mountAccessor
+            return (state.hangingMounts.contains(mount), state.failingMounts.contains(mount), ready)
         }
         for continuation in ready { continuation.resume() }
         if hang {

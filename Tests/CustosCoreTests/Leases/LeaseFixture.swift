@@ -25,7 +25,9 @@ struct LeaseFixture {
     }
 
     /// A second manager over the same storage and clock, as after a restart.
-    func restarted(revoker: FakeLeaseRevoker = FakeLeaseRevoker(), retry: RevocationRetryPolicy = .deterministic) -> LeaseFixture {
+    func restarted(
+        revoker: FakeLeaseRevoker = FakeLeaseRevoker(), retry: RevocationRetryPolicy = .deterministic
+    ) -> LeaseFixture {
         LeaseFixture(storage: storage, clock: clock, revoker: revoker, retry: retry)
     }
 
