@@ -23,6 +23,9 @@ package struct LogicalResponse: Sendable {
     package var renewable: Bool
     /// Vault's `auth` block (token creation and renewal).
     package var auth: ResponseAuth?
+    /// A secret to lease (engines set it; the core registers the lease and fills `leaseID`,
+    /// `leaseDuration` and `renewable`).
+    package var secret: ResponseSecret?
 
     package init(
         data: (any Encodable & Sendable)? = nil,
@@ -32,9 +35,11 @@ package struct LogicalResponse: Sendable {
         leaseID: String = "",
         leaseDuration: Int64 = 0,
         renewable: Bool = false,
-        auth: ResponseAuth? = nil
+        auth: ResponseAuth? = nil,
+        secret: ResponseSecret? = nil
     ) {
         self.auth = auth
+        self.secret = secret
         self.data = data
         self.warnings = warnings
         self.shape = shape

@@ -84,8 +84,9 @@ package final class Core: Sendable {
             throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
         }
         let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        return try await engine.handle(
-            EngineRequest(operation: request.operation, path: relative, mount: mount, request: request, caller: caller))
+        return try await handleLeasing(
+            EngineRequest(operation: request.operation, path: relative, mount: mount, request: request, caller: caller),
+            engine: engine, runtime: runtime)
     }
 
     var systemView: SystemView {
@@ -100,7 +101,8 @@ package final class Core: Sendable {
             storage: StorageView(backend: barrier, prefix: entry.storagePrefix),
             mount: entry,
             system: systemView,
-            logger: logger
+            logger: logger,
+            leases: leaseIssuer
         )
         return try await type.make(context)
     }

@@ -11,6 +11,10 @@ package struct CoreSettings: Sendable {
     package var now: @Sendable () -> Date = { Date() }
     /// How often expired tokens that nobody presents are swept away.
     package var tokenSweepInterval: Duration = .seconds(60)
+    /// The clock leases expire by; tests inject a `TestLeaseClock`.
+    package var leaseClock: any LeaseClock = SystemLeaseClock()
+    /// The expiration manager's tuning (concurrency, retries).
+    package var expiration = ExpirationManager.Configuration()
 
     package init(defaultLeaseTTL: Int64 = 768 * 3600, maxLeaseTTL: Int64 = 768 * 3600, storageType: String = "inmem") {
         self.defaultLeaseTTL = defaultLeaseTTL

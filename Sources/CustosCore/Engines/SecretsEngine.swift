@@ -7,10 +7,24 @@ package protocol SecretsEngine: Sendable {
     /// Vault's existence check: whether the target of a write exists, so that the ACL asks for
     /// `create` rather than `update` when it does not. nil: the path has no such check (update).
     func exists(_ request: EngineRequest) async throws -> Bool?
+    /// Removes what a lease stands for (the expiration manager calls it on expiry, revoke, and to
+    /// roll back a write-ahead record left by a crash). Must be idempotent.
+    func revoke(_ lease: LeaseEntry) async throws
+    /// Extends what a lease stands for to `ttl` from now.
+    func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws
 }
 
 extension SecretsEngine {
     package func exists(_ request: EngineRequest) async throws -> Bool? { nil }
+
+    /// Engines that issue no secrets refuse: such a lease is retried, then listed as irrevocable.
+    package func revoke(_ lease: LeaseEntry) async throws {
+        throw CustosError.badRequest("this secrets engine does not support revocation")
+    }
+
+    package func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
+        throw LeaseError(.notRenewable, "lease is not renewable")
+    }
 }
 
 /// A request as an engine sees it.
@@ -23,6 +37,9 @@ package struct EngineRequest: Sendable {
     /// Who asks (nil only for the core's own probes, such as the existence check). The display
     /// name and policies come from the caller's token.
     package var caller: RequestCaller?
+    /// Write-ahead records begun for this request (`LeaseIssuer.beginIssue`), for the core to
+    /// complete or roll back.
+    package let issues = PendingIssueTracker()
 
     package init(operation: LogicalOperation, path: String, mount: MountEntry, request: LogicalRequest, caller: RequestCaller? = nil) {
         self.operation = operation
@@ -43,6 +60,8 @@ package struct EngineContext: Sendable {
     package var mount: MountEntry
     package var system: SystemView
     package var logger: Logger
+    /// Crash-safe issuance for engines that create external objects (see `LeaseIssuer`).
+    package var leases: LeaseIssuer = .unavailable
 }
 
 /// Read-only facts about the system an engine may need.

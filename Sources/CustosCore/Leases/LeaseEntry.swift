@@ -19,12 +19,16 @@ package struct LeaseEntry: Codable, Sendable, Equatable {
     /// Set after `RevocationRetryPolicy.maxAttempts` failures: the lease leaves the expiry queue
     /// and is listed until an operator retries or force-revokes it.
     package var irrevocable: Bool
+    /// The role's max TTL at issue, capping renewals (with the mount's and the system's).
+    package var maxTTL: VaultDuration?
 
     package init(
         id: String, issueTime: Date, expireTime: Date, lastRenewalTime: Date? = nil, renewable: Bool,
         tokenAccessor: String?, mountAccessor: String, secretData: JSONValue,
-        revocation: LeaseRevocationState = LeaseRevocationState(), irrevocable: Bool = false
+        revocation: LeaseRevocationState = LeaseRevocationState(), irrevocable: Bool = false,
+        maxTTL: VaultDuration? = nil
     ) {
+        self.maxTTL = maxTTL
         self.id = id
         self.issueTime = issueTime
         self.expireTime = expireTime

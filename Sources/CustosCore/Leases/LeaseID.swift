@@ -27,6 +27,8 @@ package enum LeaseID {
         try validatePathCharacters(id)
     }
 
+    package static func isValid(_ id: String) -> Bool { (try? validate(id)) != nil }
+
     /// A prefix as given to revoke-prefix / list: normalised to end with "/" (as Vault does),
     /// "" meaning everything.
     package static func normalizedPrefix(_ prefix: String) throws(LeaseError) -> String {

@@ -49,9 +49,7 @@ struct SystemBackend {
             }
             return try await mountPath(rest, request)
         }
-        for prefix in ["sys/leases/revoke-prefix/", "sys/revoke-prefix/"] where path.hasPrefix(prefix) {
-            return try await revokePrefix(String(path.dropFirst(prefix.count)), request, runtime: runtime)
-        }
+        if let response = try await leasePath(request, caller: caller, runtime: runtime) { return response }
         if path.hasPrefix("sys/internal/ui/mounts/") {
             try Self.require(request, [.read])
             return try uiMount(String(path.dropFirst("sys/internal/ui/mounts/".count)), runtime)

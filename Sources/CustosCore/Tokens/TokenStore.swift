@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Tokens, stored under the barrier by the HMAC of their id with a per-cluster salt, so neither the
 /// storage nor a backup of it reveals a usable token. Accessors index the same entries; a parent
@@ -11,6 +12,9 @@ package final class TokenStore: Sendable {
     package let now: @Sendable () -> Date
     /// Token changes (use counts, renewals, revocations) are read-modify-write: one at a time.
     private let changes = AsyncSerialLock()
+    /// Revokes the leases of a revoked token (by accessor); installed by the core. Runs after the
+    /// token is gone and outside the change lock, so slow engines do not hold up token changes.
+    private let leaseRevocation = Mutex<(@Sendable (String) async -> Void)?>(nil)
 
     static let saltKey = "sys/token/salt"
     static let idPrefix = "sys/token/id/"
@@ -34,6 +38,15 @@ package final class TokenStore: Sendable {
         let salt = EncryptionKey.random()
         try await storage.put(saltKey, salt.symmetricKey.withUnsafeBytes { Data($0) })
         return TokenStore(storage: storage, salt: salt, now: now)
+    }
+
+    package func onRevoke(_ revokeLeases: @escaping @Sendable (String) async -> Void) {
+        leaseRevocation.withLock { $0 = revokeLeases }
+    }
+
+    private func revokeLeases(of accessors: [String]) async {
+        guard let revokeLeases = leaseRevocation.withLock({ $0 }) else { return }
+        for accessor in accessors where !accessor.isEmpty { await revokeLeases(accessor) }
     }
 
     /// What an accessor's index entry holds (encrypted): the token's salted id and the accessor
@@ -160,20 +173,24 @@ package final class TokenStore: Sendable {
     /// Revokes a token and, depth first, every token below it. Under the change lock, so that a
     /// concurrent renewal or use count cannot write a revoked entry back.
     package func revokeTree(saltedID: String) async throws {
-        try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
+        let accessors = try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
+        await revokeLeases(of: accessors)
     }
 
-    private func revokeTreeLocked(saltedID: String) async throws {
+    /// Returns the accessors of the tokens removed, whose leases go next.
+    private func revokeTreeLocked(saltedID: String) async throws -> [String] {
+        var accessors: [String] = []
         let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
         for child in children where !child.hasSuffix("/") {
-            try await revokeTreeLocked(saltedID: child)
+            accessors += try await revokeTreeLocked(saltedID: child)
         }
-        try await remove(saltedID: saltedID)
+        if let accessor = try await remove(saltedID: saltedID) { accessors.append(accessor) }
+        return accessors
     }
 
     /// Revokes only this token; its children become orphans (Vault's `revoke-orphan`).
     package func revokeOrphan(saltedID: String) async throws {
-        try await changes.withLock {
+        let accessor = try await changes.withLock { () async throws -> String? in
             let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
             for child in children where !child.hasSuffix("/") {
                 guard var entry = try await stored(child) else { continue }
@@ -183,18 +200,21 @@ package final class TokenStore: Sendable {
                     .delete(Self.parentPrefix + saltedID + "/" + child),
                 ])
             }
-            try await remove(saltedID: saltedID)
+            return try await remove(saltedID: saltedID)
         }
+        await revokeLeases(of: accessor.map { [$0] } ?? [])
     }
 
-    private func remove(saltedID: String) async throws {
-        guard let entry = try await stored(saltedID) else { return }
+    @discardableResult
+    private func remove(saltedID: String) async throws -> String? {
+        guard let entry = try await stored(saltedID) else { return nil }
         var operations: [StorageOperation] = [
             .delete(Self.idPrefix + saltedID),
             .delete(accessorKey(entry.accessor)),
         ]
         if !entry.isOrphan { operations.append(.delete(Self.parentPrefix + entry.parentSaltedID + "/" + saltedID)) }
         try await storage.transaction(operations)
+        return entry.accessor
     }
 
     /// Revokes every expired token (with its subtree); returns how many were found expired. Tokens
@@ -217,15 +237,18 @@ package final class TokenStore: Sendable {
     @discardableResult
     package func revoke(pathPrefix prefix: String) async throws -> Int {
         let normalized = prefix.hasSuffix("/") ? prefix : prefix + "/"
-        return try await changes.withLock {
+        let (revoked, accessors) = try await changes.withLock { () async throws -> (Int, [String]) in
             var revoked = 0
+            var accessors: [String] = []
             for key in try await storage.scan(prefix: Self.idPrefix) {
                 guard let entry = try await stored(key), (entry.path + "/").hasPrefix(normalized) else { continue }
-                try await revokeTreeLocked(saltedID: key)
+                accessors += try await revokeTreeLocked(saltedID: key)
                 revoked += 1
             }
-            return revoked
+            return (revoked, accessors)
         }
+        await revokeLeases(of: accessors)
+        return revoked
     }
 
     /// Every live token's accessor (`LIST auth/token/accessors`).

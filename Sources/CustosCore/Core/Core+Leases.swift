@@ -1,0 +1,117 @@
+import Foundation
+
+/// Turning engine secrets into leases, and the expiration manager's lifecycle (one per unseal).
+extension Core {
+    /// The expiration manager of the current unseal; nil while sealed.
+    package var expirationManager: ExpirationManager? { runtime.withLock { $0?.expiration } }
+
+    func makeExpirationManager() -> ExpirationManager {
+        let revoker = CoreLeaseRevoker(runtime: { [weak self] in self?.runtime.withLock { $0 } })
+        return ExpirationManager(
+            storage: barrier, revoker: revoker, clock: settings.leaseClock, configuration: settings.expiration)
+    }
+
+    var leaseIssuer: LeaseIssuer {
+        let clock = settings.leaseClock
+        return LeaseIssuer(manager: { [weak self] in self?.expirationManager }, now: { clock.now })
+    }
+
+    /// Runs the engine and leases the secret it returns. Write-ahead records the engine began
+    /// are completed by storing the lease under their id, or rolled back when the engine fails or
+    /// returns no secret.
+    func handleLeasing(
+        _ request: EngineRequest, engine: any SecretsEngine, runtime: Runtime
+    ) async throws -> LogicalResponse {
+        let response: LogicalResponse
+        do {
+            response = try await engine.handle(request)
+        } catch {
+            await rollBack(request.issues.take(), runtime: runtime)
+            throw error
+        }
+        var records = request.issues.take()
+        guard let secret = response.secret else {
+            await rollBack(records, runtime: runtime)
+            return response
+        }
+        let record = records.isEmpty ? nil : records.removeFirst()
+        await rollBack(records, runtime: runtime)  // an engine begins one record per secret
+        do {
+            return try await lease(secret, response: response, record: record, request: request, runtime: runtime)
+        } catch {
+            await rollBack(record.map { [$0] } ?? [], runtime: runtime)
+            throw error
+        }
+    }
+
+    private func lease(
+        _ secret: ResponseSecret, response: LogicalResponse, record: PendingIssue?, request: EngineRequest,
+        runtime: Runtime
+    ) async throws -> LogicalResponse {
+        let mount = request.mount
+        let now = settings.leaseClock.now
+        let explicit = secret.ttl.flatMap { $0.seconds > 0 ? $0 : nil }
+        let mountDefault = mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : settings.defaultLeaseTTL
+        let caps = leaseCaps(leaseMaxTTL: secret.maxTTL, mount: mount)
+        let grant = caps.grant(requested: explicit ?? VaultDuration(seconds: mountDefault), issueTime: now, now: now)
+        let id = record?.id ?? LeaseID.generate(mountPath: mount.path, requestPath: request.path)
+        let accessor = request.caller.flatMap { $0.accessor.isEmpty ? nil : $0.accessor }
+        let entry = LeaseEntry(
+            id: id, issueTime: now, expireTime: now.addingTimeInterval(Double(grant.ttl.seconds)),
+            renewable: secret.renewable, tokenAccessor: accessor, mountAccessor: mount.accessor,
+            secretData: secret.internalData, maxTTL: secret.maxTTL)
+        try await runtime.expiration.register(entry)
+        var leased = response
+        leased.secret = nil
+        leased.leaseID = id
+        leased.leaseDuration = grant.ttl.seconds
+        leased.renewable = secret.renewable
+        // Vault warns only when an explicit TTL was cut, not when the mount default was.
+        if explicit != nil, let warning = grant.warning { leased.warnings.append(warning) }
+        return leased
+    }
+
+    /// The limits of a lease on `mount`: the role's max, the mount's tuned max, the system max.
+    func leaseCaps(leaseMaxTTL: VaultDuration?, mount: MountEntry?) -> LeaseTTLCaps {
+        let mountMax = mount.flatMap { $0.config.maxLeaseTTL > 0 ? VaultDuration(seconds: $0.config.maxLeaseTTL) : nil }
+        return LeaseTTLCaps(
+            leaseMaxTTL: leaseMaxTTL, mountMaxTTL: mountMax, systemMaxTTL: VaultDuration(seconds: settings.maxLeaseTTL))
+    }
+
+    /// Whatever a record's engine may have created is revoked by the manager (with its retries):
+    /// the record becomes an already-expired lease. If even that cannot be stored, the record
+    /// stays and the next unseal rolls it back.
+    private func rollBack(_ records: [PendingIssue], runtime: Runtime) async {
+        for record in records {
+            do {
+                try await runtime.expiration.register(record.asLease(expiringAt: settings.leaseClock.now))
+            } catch {
+                logger.error("could not roll back an issued secret", metadata: [
+                    "lease_id": "\(record.id)", "error_type": "\(type(of: error))",
+                ])
+            }
+        }
+    }
+}
+
+/// Routes the manager's engine calls to the engine mounted with the lease's mount accessor in the
+/// current runtime; a lease whose mount is gone (or a sealed core) fails and is retried.
+struct CoreLeaseRevoker: LeaseRevoker {
+    let runtime: @Sendable () -> Runtime?
+
+    func revoke(_ lease: LeaseEntry) async throws {
+        try await engine(for: lease).revoke(lease)
+    }
+
+    func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
+        try await engine(for: lease).renew(lease, ttl: ttl)
+    }
+
+    private func engine(for lease: LeaseEntry) throws -> any SecretsEngine {
+        guard let runtime = runtime() else { throw LeaseError(.unavailable, "the core is sealed") }
+        guard let (_, engine) = runtime.mount(accessor: lease.mountAccessor) else {
+            throw LeaseError(.engineFailed, "no secrets engine is mounted for lease \(lease.id)")
+        }
+        return engine
+    }
+}

@@ -1,0 +1,61 @@
+@testable import CustosCore
+import Foundation
+import Testing
+
+/// Step 3: a token's revocation (direct, of its parent, prefix, expiry) revokes its leases.
+@Suite struct TokenLeaseCascadeTests {
+    func child(_ fixture: LeaseTestCore, parent: String? = nil, _ json: String = "{}") async throws -> String {
+        let response = try await fixture.call(.update, "auth/token/create", json, token: parent ?? fixture.root)
+        return try #require(response.auth).clientToken
+    }
+
+    @Test func revokingATokenRevokesItsLeases() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture)
+        _ = try await fixture.issue(token: token)
+        _ = try await fixture.issue(token: token)
+        let other = try await fixture.issue().leaseID  // the root token's
+        try await fixture.call(.update, "auth/token/revoke", #"{"token": "\#(token)"}"#)
+        #expect(fixture.objects.live.count == 1)
+        #expect(try await fixture.manager.lookup(other) != nil)
+    }
+
+    @Test func revokingAParentRevokesTheLeasesOfTheWholeSubtree() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let parent = try await child(fixture)
+        let grandchild = try await child(fixture, parent: parent)
+        _ = try await fixture.issue(token: parent)
+        _ = try await fixture.issue(token: grandchild)
+        try await fixture.call(.update, "auth/token/revoke", #"{"token": "\#(parent)"}"#)
+        #expect(fixture.objects.live.isEmpty)
+        #expect(try await fixture.manager.count().leases == 0)
+    }
+
+    @Test func revokePrefixOnAuthTokenRevokesTheTokensLeases() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture)
+        _ = try await fixture.issue(token: token)
+        try await fixture.call(.update, "sys/leases/revoke-prefix/auth/token/create", "{}")
+        #expect(fixture.objects.live.isEmpty)
+    }
+
+    @Test func anExpiredTokenTakesItsLeasesWithIt() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture, #"{"ttl": "60s"}"#)
+        _ = try await fixture.issue(#"{"ttl": 3600}"#, token: token)
+        fixture.clock.advance(by: 61)
+        // Presenting the expired token revokes it (the sweep does the same for tokens nobody presents).
+        #expect(await fixture.failure(.read, "auth/token/lookup-self", token: token)?.code == .permissionDenied)
+        #expect(fixture.objects.live.isEmpty)
+    }
+
+    @Test func theSweepRevokesExpiredTokensLeases() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture, #"{"ttl": "60s"}"#)
+        _ = try await fixture.issue(#"{"ttl": 3600}"#, token: token)
+        fixture.clock.advance(by: 61)
+        let tokens = try #require(fixture.core.runtime.withLock { $0?.tokens })
+        #expect(try await tokens.revokeExpired() == 1)
+        #expect(fixture.objects.live.isEmpty)
+    }
+}
