@@ -17,6 +17,7 @@ struct Custos: AsyncParsableCommand {
             OperatorCommand.self,
             SecretsCommand.self,
             TokenCommand.self,
+            LeaseCommand.self,
             PolicyCommand.self,
             PluginCommand.self,
         ]

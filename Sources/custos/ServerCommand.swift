@@ -81,7 +81,7 @@ struct ServerCommand: AsyncParsableCommand {
         )
         let runner = ServerRunner(
             configuration: configuration,
-            engineTypes: BuiltinEngines.all,
+            engineTypes: BuiltinEngines.enabled,
             dev: dev ? .init(rootTokenID: devRootTokenID) : nil,
             logger: logger,
             extensions: [{ core in try await PluginServices.install(into: core, options: plugins, logger: logger) }]

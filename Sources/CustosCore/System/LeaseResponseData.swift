@@ -61,7 +61,9 @@ struct IrrevocableLeasesData: Encodable, Sendable {
 struct LeaseCountData: Encodable, Sendable {
     var leaseCount: Int
     var counts: [String: Int]
-    enum CodingKeys: String, CodingKey { case leaseCount = "lease_count", counts }
+    /// `type=all` only.
+    var pendingCount: Int?
+    enum CodingKeys: String, CodingKey { case leaseCount = "lease_count", counts, pendingCount = "pending_count" }
 }
 
 /// RFC 3339 with fractional seconds in UTC, as Vault prints lease times.

@@ -180,13 +180,15 @@ extension SystemBackend {
         return LogicalResponse(data: IrrevocableLeasesData(leaseCount: leases.count, leases: leases))
     }
 
-    /// GET `sys/leases/count?type=irrevocable`; `type=all` (a Custos extension) counts every lease.
+    /// GET `sys/leases/count?type=irrevocable`; `type=all` (a Custos extension) counts every lease
+    /// and the write-ahead records of issues in flight or not yet rolled back (`pending_count`).
     private func countLeases(_ request: LogicalRequest, _ manager: ExpirationManager) async throws -> LogicalResponse {
         try Self.require(request, [.read])
         let parameters = try request.decode(LeaseTypeParameters.self)
         if parameters.type == "all" {
             let counts = try await manager.count()
-            return LogicalResponse(data: LeaseCountData(leaseCount: counts.leases, counts: [:]))
+            let pending = try await manager.store.pendingRecords().count
+            return LogicalResponse(data: LeaseCountData(leaseCount: counts.leases, counts: [:], pendingCount: pending))
         }
         try Self.requireIrrevocableType(parameters)
         let leases = try await manager.irrevocable()
