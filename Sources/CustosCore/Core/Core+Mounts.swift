@@ -26,6 +26,12 @@ extension Core {
             var table = runtime.mounts
             // Disabling a path that is not mounted succeeds, as in Vault.
             guard let removed = table.remove(path) else { return }
+            // As Vault: the mount's leases are revoked through its engine first; if some cannot
+            // be, the mount stays (its leases would otherwise have no engine to revoke them).
+            let revocation = try await runtime.expiration.revokePrefix(removed.path)
+            if !revocation.failed.isEmpty || revocation.skippedBusy > 0 {
+                throw CustosError(.badRequest, "failed to revoke \(revocation.failed.count + revocation.skippedBusy) lease(s) of \(removed.path); the mount was not disabled")
+            }
             try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
             runtime.mounts = table
             runtime.engines[removed.uuid] = nil

@@ -117,6 +117,21 @@ import Testing
         #expect(objects.revoked == ["obj-crashed"])
     }
 
+    @Test func disablingAMountRevokesItsLeasesFirst() async throws {
+        let fixture = try await LeaseTestCore.make()
+        _ = try await fixture.issue()
+        fixture.objects.set { $0.failRevoke = true }
+        // The engine cannot revoke: the mount stays, with its lease.
+        #expect(await fixture.failure(.delete, "sys/mounts/fake")?.code == .badRequest)
+        #expect(try await fixture.manager.count().leases == 1)
+        _ = try await fixture.issue()
+        fixture.objects.set { $0.failRevoke = false }
+        try await fixture.call(.delete, "sys/mounts/fake")
+        #expect(fixture.objects.live.isEmpty)
+        #expect(try await fixture.manager.count().leases == 0)
+        #expect(await fixture.failure(.update, "fake/creds/ro", "{}")?.code == .notFound)
+    }
+
     @Test func engineWithoutSecretsIsUnchanged() async throws {
         let fixture = try await LeaseTestCore.make()
         try await fixture.call(.update, "secret/a", #"{"x": 1}"#)
