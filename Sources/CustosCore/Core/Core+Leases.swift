@@ -36,12 +36,33 @@ extension Core {
         }
         let record = records.isEmpty ? nil : records.removeFirst()
         await rollBack(records, runtime: runtime)  // an engine begins one record per secret
+        let leased: LogicalResponse
         do {
-            return try await lease(secret, response: response, record: record, request: request, runtime: runtime)
+            leased = try await lease(secret, response: response, record: record, request: request, runtime: runtime)
         } catch {
             await rollBack(record.map { [$0] } ?? [], runtime: runtime)
             throw error
         }
+        try await revokeIfOwnerIsGone(leased.leaseID, request: request, runtime: runtime)
+        return leased
+    }
+
+    /// A token revoked while its request was in the engine may have had its leases revoked
+    /// before this one was stored. The lease is in the token's index now, so either the token
+    /// is still live here (and its later revocation finds the lease) or it is gone and the lease
+    /// is revoked at once.
+    private func revokeIfOwnerIsGone(_ id: String, request: EngineRequest, runtime: Runtime) async throws {
+        guard let accessor = request.caller?.accessor, !accessor.isEmpty,
+              !(try await runtime.tokens.exists(accessor: accessor)) else { return }
+        do {
+            try await runtime.expiration.revoke(id)
+        } catch {
+            // It keeps its expiry and is revoked (with retries) then.
+            logger.warning("could not revoke a lease of a token revoked during its issue", metadata: [
+                "lease_id": "\(id)", "error_type": "\(type(of: error))",
+            ])
+        }
+        throw CustosError.permissionDenied
     }
 
     private func lease(

@@ -105,6 +105,13 @@ package final class TokenStore: Sendable {
         return try await live(saltedID: try JSONDecoder().decode(AccessorRecord.self, from: data).saltedID)
     }
 
+    /// Whether the token is still stored (not yet revoked), live or not: a used-up or expired
+    /// token exists until its revocation, which then revokes its leases.
+    package func exists(accessor: String) async throws -> Bool {
+        guard !accessor.isEmpty else { return false }
+        return try await storage.get(accessorKey(accessor)) != nil
+    }
+
     private func stored(_ saltedID: String) async throws -> TokenEntry? {
         guard let data = try await storage.get(Self.idPrefix + saltedID) else { return nil }
         return try JSONDecoder().decode(TokenEntry.self, from: data)

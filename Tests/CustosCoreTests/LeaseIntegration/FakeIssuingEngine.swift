@@ -12,6 +12,8 @@ final class ExternalObjects: Sendable {
         var renewed: [(String, Int64)] = []
         var failRevoke = false
         var failAfterCreate = false
+        /// Runs after the object is created, before the engine answers (to race a revocation).
+        var afterCreate: (@Sendable () async -> Void)?
     }
 
     let state = Mutex(State())
@@ -43,6 +45,7 @@ struct FakeIssuingEngine: SecretsEngine {
         let internalData = JSONValue.object(["name": .string(name)])
         try await context.leases.beginIssue(for: request, internalData: internalData)
         objects.set { $0.live.insert(name) }
+        if let afterCreate = objects.state.withLock({ $0.afterCreate }) { await afterCreate() }
         if objects.state.withLock({ $0.failAfterCreate }) { throw CustosError(.internal, "engine failed") }
         return LogicalResponse(
             data: ["name": name],

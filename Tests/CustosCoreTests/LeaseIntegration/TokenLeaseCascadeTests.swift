@@ -31,6 +31,32 @@ import Testing
         #expect(try await fixture.manager.count().leases == 0)
     }
 
+    @Test func aTokenRevokedWhileItsSecretIsIssuedDoesNotLeaveTheLeaseBehind() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture)
+        let root = fixture.root
+        let core = fixture.core
+        fixture.objects.set { state in
+            state.afterCreate = {
+                _ = try? await core.handle(LogicalRequest(
+                    operation: .update, path: "auth/token/revoke", body: Data(#"{"token": "\#(token)"}"#.utf8), clientToken: root))
+            }
+        }
+        #expect(await fixture.failure(.update, "fake/creds/ro", "{}", token: token)?.code == .permissionDenied)
+        #expect(fixture.objects.live.isEmpty)
+        #expect(try await fixture.manager.count().leases == 0)
+    }
+
+    @Test func aTokensLastUseGetsTheSecretWhoseLeaseGoesWithTheToken() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let token = try await child(fixture, #"{"num_uses": 1}"#)
+        let response = try await fixture.issue(token: token)
+        #expect(!response.leaseID.isEmpty)
+        // The token was revoked after its last use, and its lease with it (as Vault).
+        #expect(fixture.objects.live.isEmpty)
+        #expect(try await fixture.manager.lookup(response.leaseID) == nil)
+    }
+
     @Test func revokePrefixOnAuthTokenRevokesTheTokensLeases() async throws {
         let fixture = try await LeaseTestCore.make()
         let token = try await child(fixture)
