@@ -119,6 +119,18 @@ import Testing
         #expect(try await fixture.manager.lookup(id)?.expireTime == fixture.clock.now.addingTimeInterval(100))
     }
 
+    @Test func renewIsCappedByTheTokensExplicitMaxTTL() async throws {
+        let fixture = try await LeaseTestCore.make()
+        let start = fixture.clock.now
+        let created = try await child(fixture, #"{"ttl": "60s", "explicit_max_ttl": "100s"}"#)
+        let id = try #require(try await tokenLeaseIDs(fixture).first)
+        fixture.clock.advance(by: 50)
+        try await fixture.call(.update, "auth/token/renew-self", #"{"increment": "3600s"}"#, token: created.token)
+        #expect(try await fixture.manager.lookup(id)?.expireTime == start.addingTimeInterval(100))
+        let lookup = try await fixture.call(.update, "sys/leases/lookup", #"{"lease_id": "\#(id)"}"#)
+        #expect(try fixture.json(lookup)["ttl"] == .int(50))
+    }
+
     @Test func tokenLeasesAreNotRenewedThroughSysLeases() async throws {
         let fixture = try await LeaseTestCore.make()
         _ = try await child(fixture, #"{"ttl": "60s"}"#)
