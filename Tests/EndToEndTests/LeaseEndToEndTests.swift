@@ -95,6 +95,33 @@ struct LeaseEndToEndTests {
         #expect(files(in: objects).isEmpty)
     }
 
+    /// A token's own TTL runs on the expiration manager: nobody presents the token again, yet it
+    /// is revoked on time and takes its secret with it.
+    @Test func anExpiringTokenIsRevokedWithItsLeasesWithoutBeingPresented() async throws {
+        let dir = try TemporaryDirectory()
+        let objects = dir.url.appendingPathComponent("objects")
+        let server = try await startDev("token-lease-root")
+        defer { Task { await server.stop() } }
+        let client = VaultTestClient(address: server.address, token: "token-lease-root")
+        try await mountFiles(client, directory: objects)
+        let created = try await client.write("auth/token/create", ["ttl": "2s", "policies": .array([.string("root")])])
+        let auth = try #require(created.json?["auth"]?.objectValue)
+        let token = try #require(auth["client_token"]?.stringValue)
+        let accessor = try #require(auth["accessor"]?.stringValue)
+        let owned = try await VaultTestClient(address: server.address, token: token).write("files/creds/owned", ["ttl": "1h"])
+        let ownedID = try #require(owned.json?["lease_id"]?.stringValue)
+        #expect(files(in: objects) == [fileName(ownedID)])
+        // The token's lease, by its salted id (never the token).
+        let listed = try await client.list("sys/leases/lookup/auth/token/create/")
+        #expect(listed.data?["keys"].flatMap { if case .array(let a) = $0 { a.count } else { nil } } == 1)
+        #expect(!listed.text.contains(token))
+        let revoked = try await eventually(within: 30) { files(in: objects).isEmpty }
+        #expect(revoked)
+        #expect(try await client.write("sys/leases/lookup", ["lease_id": .string(ownedID)]).status == 400)
+        #expect(try await client.write("auth/token/lookup-accessor", ["accessor": .string(accessor)]).status != 200)
+        #expect(try await client.list("sys/leases/lookup/auth/token/create/").status == 404)
+    }
+
     @Test func leaseCLI() async throws {
         let dir = try TemporaryDirectory()
         let objects = dir.url.appendingPathComponent("objects")

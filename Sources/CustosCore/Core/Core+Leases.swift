@@ -121,10 +121,19 @@ struct CoreLeaseRevoker: LeaseRevoker {
     let runtime: @Sendable () -> Runtime?
 
     func revoke(_ lease: LeaseEntry) async throws {
+        if lease.mountAccessor == TokenLeases.mountAccessor {
+            // Revoking the token (and its subtree) also drops this lease and revokes theirs.
+            guard let runtime = runtime() else { throw LeaseError(.unavailable, "the core is sealed") }
+            try await runtime.tokens.revokeTree(saltedID: TokenLeases.saltedID(of: lease))
+            return
+        }
         try await engine(for: lease).revoke(lease)
     }
 
     func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
+        if lease.mountAccessor == TokenLeases.mountAccessor {
+            throw LeaseError(.notRenewable, "tokens cannot be renewed through this endpoint")
+        }
         try await engine(for: lease).renew(lease, ttl: ttl)
     }
 

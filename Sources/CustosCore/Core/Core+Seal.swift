@@ -64,24 +64,13 @@ extension Core {
         let tokens = try await TokenStore.open(storage: barrier, now: settings.now)
         let policies = PolicyStore(storage: barrier)
         let expiration = makeExpirationManager()
-        tokens.onRevoke { [logger] accessor in
-            do {
-                let result = try await expiration.revokeByToken(accessor)
-                if !result.failed.isEmpty {
-                    // They keep their expiry and are retried then; the token is gone either way.
-                    logger.warning("leases of a revoked token could not be revoked now", metadata: [
-                        "count": "\(result.failed.count)",
-                    ])
-                }
-            } catch {
-                logger.error("revoking a token's leases failed", metadata: ["error_type": "\(type(of: error))"])
-            }
-        }
+        tokens.observeLeases(TokenLeases(expiration: expiration, logger: logger))
         let runtime = Runtime(
             mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster, expiration: expiration)
         self.runtime.withLock { $0 = runtime }
         startTokenSweeper(tokens)
-        // In the background: serving does not wait for the leases to be loaded.
+        // In the background: serving does not wait for the leases to be loaded. Tokens that
+        // expired while the server was down are revoked by it (their leases are due).
         await expiration.restore()
         logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
     }

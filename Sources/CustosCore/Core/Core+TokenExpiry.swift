@@ -2,7 +2,9 @@ import Foundation
 
 extension Core {
     /// Sweeps expired tokens while this token store serves; stops once the core seals (or
-    /// unseals again with a new store). Presented tokens are checked on every request anyway.
+    /// unseals again with a new store). Only a safety net: tokens expire through their leases on
+    /// the expiration manager and presented tokens are checked on every request; this catches
+    /// tokens without a lease (stored before token leases, or a crash before the lease's write).
     func startTokenSweeper(_ tokens: TokenStore) {
         let interval = settings.tokenSweepInterval
         Task { [weak self] in

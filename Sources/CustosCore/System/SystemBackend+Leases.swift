@@ -84,6 +84,10 @@ extension SystemBackend {
         guard LeaseID.isValid(id), let lease = try await manager.lookup(id) else {
             throw CustosError.badRequest("lease not found")
         }
+        // Vault's answer: tokens are renewed through auth/token/renew(-self).
+        guard lease.mountAccessor != TokenLeases.mountAccessor else {
+            throw CustosError.badRequest("tokens cannot be renewed through this endpoint")
+        }
         let mount = runtime.mount(accessor: lease.mountAccessor)?.0
         let caps = core.leaseCaps(leaseMaxTTL: lease.maxTTL, mount: mount)
         let renewal = try await Self.leaseCall {

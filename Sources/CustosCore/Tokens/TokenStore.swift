@@ -12,9 +12,10 @@ package final class TokenStore: Sendable {
     package let now: @Sendable () -> Date
     /// Token changes (use counts, renewals, revocations) are read-modify-write: one at a time.
     private let changes = AsyncSerialLock()
-    /// Revokes the leases of a revoked token (by accessor); installed by the core. Runs after the
-    /// token is gone and outside the change lock, so slow engines do not hold up token changes.
-    private let leaseRevocation = Mutex<(@Sendable (String) async -> Void)?>(nil)
+    /// Keeps tokens' own leases and revokes the leases of revoked tokens; installed by the core.
+    /// Called after the token change and outside the change lock, so slow engines do not hold
+    /// up token changes.
+    private let leaseObserver = Mutex<(any TokenLeaseObserver)?>(nil)
 
     static let saltKey = "sys/token/salt"
     static let idPrefix = "sys/token/id/"
@@ -40,13 +41,15 @@ package final class TokenStore: Sendable {
         return TokenStore(storage: storage, salt: salt, now: now)
     }
 
-    package func onRevoke(_ revokeLeases: @escaping @Sendable (String) async -> Void) {
-        leaseRevocation.withLock { $0 = revokeLeases }
+    package func observeLeases(_ observer: any TokenLeaseObserver) {
+        leaseObserver.withLock { $0 = observer }
     }
 
-    private func revokeLeases(of accessors: [String]) async {
-        guard let revokeLeases = leaseRevocation.withLock({ $0 }) else { return }
-        for accessor in accessors where !accessor.isEmpty { await revokeLeases(accessor) }
+    private var observer: (any TokenLeaseObserver)? { leaseObserver.withLock { $0 } }
+
+    private func revokeLeases(of entries: [TokenEntry]) async {
+        guard !entries.isEmpty, let observer else { return }
+        await observer.tokensRevoked(entries)
     }
 
     /// What an accessor's index entry holds (encrypted): the token's salted id and the accessor
@@ -90,6 +93,15 @@ package final class TokenStore: Sendable {
             operations.append(.put(Self.parentPrefix + entry.parentSaltedID + "/" + entry.saltedID, Data()))
         }
         try await storage.transaction(operations)
+        if let observer {
+            do {
+                try await observer.tokenCreated(entry)
+            } catch {
+                // A token whose expiry nobody runs must not exist.
+                _ = try? await changes.withLock { try await remove(saltedID: entry.saltedID) }
+                throw error
+            }
+        }
         return token
     }
 
@@ -159,7 +171,7 @@ package final class TokenStore: Sendable {
     /// Extends a token's life: by `increment` (else its creation TTL), its period for a periodic
     /// token, never beyond its explicit max TTL nor `maxTTL`. Returns the updated entry.
     package func renew(_ entry: TokenEntry, increment: Int64?, maxTTL: Int64) async throws -> TokenEntry {
-        try await changes.withLock {
+        let renewed = try await changes.withLock {
             guard var current = try await stored(entry.saltedID) else { throw CustosError.badRequest("token not found") }
             guard current.renewable, current.expireTime != nil else { throw CustosError.badRequest("lease is not renewable") }
             let now = now()
@@ -175,29 +187,31 @@ package final class TokenStore: Sendable {
             try await storage.put(Self.idPrefix + current.saltedID, try JSONEncoder().encode(current))
             return current
         }
+        try await observer?.tokenRenewed(renewed)
+        return renewed
     }
 
     /// Revokes a token and, depth first, every token below it. Under the change lock, so that a
     /// concurrent renewal or use count cannot write a revoked entry back.
     package func revokeTree(saltedID: String) async throws {
-        let accessors = try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
-        await revokeLeases(of: accessors)
+        let removed = try await changes.withLock { try await revokeTreeLocked(saltedID: saltedID) }
+        await revokeLeases(of: removed)
     }
 
-    /// Returns the accessors of the tokens removed, whose leases go next.
-    private func revokeTreeLocked(saltedID: String) async throws -> [String] {
-        var accessors: [String] = []
+    /// Returns the tokens removed, whose leases go next.
+    private func revokeTreeLocked(saltedID: String) async throws -> [TokenEntry] {
+        var removed: [TokenEntry] = []
         let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
         for child in children where !child.hasSuffix("/") {
-            accessors += try await revokeTreeLocked(saltedID: child)
+            removed += try await revokeTreeLocked(saltedID: child)
         }
-        if let accessor = try await remove(saltedID: saltedID) { accessors.append(accessor) }
-        return accessors
+        if let entry = try await remove(saltedID: saltedID) { removed.append(entry) }
+        return removed
     }
 
     /// Revokes only this token; its children become orphans (Vault's `revoke-orphan`).
     package func revokeOrphan(saltedID: String) async throws {
-        let accessor = try await changes.withLock { () async throws -> String? in
+        let removed = try await changes.withLock { () async throws -> TokenEntry? in
             let children = try await storage.list(prefix: Self.parentPrefix + saltedID + "/")
             for child in children where !child.hasSuffix("/") {
                 guard var entry = try await stored(child) else { continue }
@@ -209,11 +223,11 @@ package final class TokenStore: Sendable {
             }
             return try await remove(saltedID: saltedID)
         }
-        await revokeLeases(of: accessor.map { [$0] } ?? [])
+        await revokeLeases(of: removed.map { [$0] } ?? [])
     }
 
     @discardableResult
-    private func remove(saltedID: String) async throws -> String? {
+    private func remove(saltedID: String) async throws -> TokenEntry? {
         guard let entry = try await stored(saltedID) else { return nil }
         var operations: [StorageOperation] = [
             .delete(Self.idPrefix + saltedID),
@@ -221,11 +235,13 @@ package final class TokenStore: Sendable {
         ]
         if !entry.isOrphan { operations.append(.delete(Self.parentPrefix + entry.parentSaltedID + "/" + saltedID)) }
         try await storage.transaction(operations)
-        return entry.accessor
+        return entry
     }
 
-    /// Revokes every expired token (with its subtree); returns how many were found expired. Tokens
-    /// that are presented are revoked on the spot; this catches the ones nobody presents again.
+    /// Revokes every expired token (with its subtree); returns how many were found expired. The
+    /// expiration manager revokes tokens on time through their leases and presented tokens are
+    /// checked on every request; this periodic safety net catches a token without a lease (one
+    /// stored by a version before token leases, or a crash between the token and its lease).
     @discardableResult
     package func revokeExpired() async throws -> Int {
         let now = now()
@@ -244,17 +260,17 @@ package final class TokenStore: Sendable {
     @discardableResult
     package func revoke(pathPrefix prefix: String) async throws -> Int {
         let normalized = prefix.hasSuffix("/") ? prefix : prefix + "/"
-        let (revoked, accessors) = try await changes.withLock { () async throws -> (Int, [String]) in
+        let (revoked, removed) = try await changes.withLock { () async throws -> (Int, [TokenEntry]) in
             var revoked = 0
-            var accessors: [String] = []
+            var removed: [TokenEntry] = []
             for key in try await storage.scan(prefix: Self.idPrefix) {
                 guard let entry = try await stored(key), (entry.path + "/").hasPrefix(normalized) else { continue }
-                accessors += try await revokeTreeLocked(saltedID: key)
+                removed += try await revokeTreeLocked(saltedID: key)
                 revoked += 1
             }
-            return (revoked, accessors)
+            return (revoked, removed)
         }
-        await revokeLeases(of: accessors)
+        await revokeLeases(of: removed)
         return revoked
     }
 
