@@ -123,6 +123,13 @@ import Testing
         let counted = try fixture.json(try await fixture.call(.read, "sys/leases/count", query: ["type": "irrevocable"]))
         #expect(counted["lease_count"] == .int(1))
         #expect(await fixture.failure(.read, "sys/leases", query: ["type": "bogus"])?.code == .badRequest)
+
+        // Asked again once the system is back, the revocation is retried and the lease goes.
+        fixture.objects.set { $0.failRevoke = false }
+        _ = try await fixture.call(.update, "sys/leases/revoke", #"{"lease_id": "\#(id)"}"#)
+        let after = try fixture.json(try await fixture.call(.read, "sys/leases", query: ["type": "irrevocable"]))
+        #expect(after["lease_count"] == .int(0))
+        #expect(try await manager.lookup(id) == nil)
     }
 
     @Test func tidyAnswers202WithAWarning() async throws {
