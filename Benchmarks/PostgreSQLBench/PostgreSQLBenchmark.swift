@@ -111,6 +111,8 @@ struct PostgreSQLBenchmark: Sendable {
         }
         let plainSeconds = try await revokeAll(plainNames, driver: driver, concurrency: 16)
         Self.report("RevokeUser (default statements, users without grants), 16 concurrent: \(Self.format(Double(plainNames.count) / plainSeconds))/s over \(plainNames.count) revocations")
+
+        try await runManyTables(driver: driver, run: run)
         try driver.finish()
     }
 }

@@ -63,10 +63,13 @@ struct ConnectionSettings: Sendable {
     }
 
     /// Everything that must never appear in a message: the password in each form it takes in
-    /// a connection string.
+    /// a connection string, and any password written into `connection_url` itself.
     var redactor: SecretRedactor {
-        guard let password, !password.isEmpty else { return SecretRedactor([]) }
-        return SecretRedactor([password, ConnectionString.percentEncoded(password), ConnectionString.quotedValue(password)])
+        var secrets = ConnectionStringSecrets.passwords(in: connectionURL)
+        if let password, !password.isEmpty {
+            secrets += [password, ConnectionString.percentEncoded(password), ConnectionString.quotedValue(password)]
+        }
+        return SecretRedactor(secrets)
     }
 
     /// libpq parameters: our defaults first, so the admin's connection string overrides them.

@@ -51,13 +51,15 @@ final class PostgreSQLConnection {
         return PostgreSQLConnection(handle: handle)
     }
 
-    /// Checks a connection string's syntax without connecting; the message is redacted.
+    /// Checks a connection string's syntax without connecting; the message says what is wrong
+    /// without quoting the string or any part of it.
     static func validate(connectionString: String, redactor: SecretRedactor) throws(PostgreSQLFailure) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(connectionString, &errorMessage) else {
             let text = errorMessage.map { Self.cleaned($0) } ?? "cannot parse the connection string"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw PostgreSQLFailure(.malformedConnectionString, message: redactor.redact(text))
+            let message = ConnectionStringError.withoutValues(redactor.redact(text), connectionString: connectionString)
+            throw PostgreSQLFailure(.malformedConnectionString, message: message)
         }
         PQconninfoFree(options)
     }

@@ -37,6 +37,9 @@ struct PostgreSQLFailure: Error, Sendable, Equatable {
         sqlState == "40001" || sqlState == "40P01" || sqlState == "XX000"
     }
 
+    /// 55P03 lock_not_available: `lock_timeout` expired (or NOWAIT found the lock taken).
+    var isLockTimeout: Bool { sqlState == "55P03" }
+
     /// 42704 undefined_object: e.g. "role ... does not exist".
     var isUndefinedObject: Bool { sqlState == "42704" }
 

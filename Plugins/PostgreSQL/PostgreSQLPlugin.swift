@@ -60,8 +60,8 @@ struct PostgreSQLPlugin: DatabasePlugin {
             // transactional. Best effort: their failure must not hide the original error.
             let rollback = request.rollbackStatements.flatMap(SQLStatementSplitter.split).map(render)
             for statement in rollback {
-                _ = try? await connection.runner.perform(idempotent: true) { pg throws(AttemptFailure) in
-                    try StatementRunner.single(statement, on: pg, redactor: redactor)
+                _ = try? await connection.runner.perform(idempotent: true) { pg, mode throws(AttemptFailure) in
+                    try StatementRunner.single(StatementRunner.prefixed(statement, mode), on: pg, redactor: redactor)
                 }
             }
             throw error.pluginError
@@ -166,12 +166,12 @@ struct PostgreSQLPlugin: DatabasePlugin {
         _ username: String, terminateSessions: Bool, runner: StatementRunner, redactor: SecretRedactor
     ) async throws(PostgreSQLFailure) {
         let revocation = DefaultStatements.revoke(username: username, terminateSessions: terminateSessions)
-        try await runner.perform(idempotent: true) { connection throws(AttemptFailure) in
+        try await runner.perform(idempotent: true) { connection, mode throws(AttemptFailure) in
             let rows = try StatementRunner.single(
                 DefaultStatements.roleExistsQuery, parameters: [username], on: connection, redactor: redactor)
             guard !rows.isEmpty else { return }
             do throws(AttemptFailure) {
-                _ = try StatementRunner.single(revocation, on: connection, redactor: redactor)
+                _ = try StatementRunner.single(StatementRunner.prefixed(revocation, mode), on: connection, redactor: redactor)
             } catch where error.failure.isUndefinedObject {
                 let stillThere = try StatementRunner.single(
                     DefaultStatements.roleExistsQuery, parameters: [username], on: connection, redactor: redactor)

@@ -223,6 +223,9 @@ struct PluginCheckCommand: AsyncParsableCommand {
                 print("\(result.passed ? "PASS" : "FAIL")  \(result.name)\(result.detail.isEmpty ? "" : ": \(result.detail)")")
             }
             print("\(results.count - failed.count) passed, \(failed.count) failed")
+            if creationStatements.isEmpty, failed.contains(where: { $0.name == "NewUser" }) {
+                print("hint: SQL plugins need creation statements for NewUser: add --creation-statement \"CREATE ROLE ...\"")
+            }
         }
         if !failed.isEmpty { throw CommandFailure(kind: .silent(1), message: "") }
     }

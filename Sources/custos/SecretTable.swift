@@ -21,10 +21,20 @@ enum SecretTable {
         }
         if let data = secret.data {
             for key in data.keys.sorted() {
-                rows.append((key, GoValueRendering.render(data[key]!)))
+                rows.append((key, cell(key, data[key]!)))
             }
         }
         return rows
+    }
+
+    /// As Vault's table output: a field that looks like a TTL (`ttl`, `*_ttl`, `period`,
+    /// `*_period`) and holds a whole number of seconds prints as a duration (`768h`, `9m59s`).
+    static func cell(_ key: String, _ value: AnyJSON) -> String {
+        let looksLikeTTL = key == "ttl" || key.hasSuffix("_ttl") || key == "period" || key.hasSuffix("_period")
+        if looksLikeTTL, case .number(let text) = value, let seconds = Int(text), seconds >= 0 {
+            return DurationFormat.format(seconds: seconds)
+        }
+        return GoValueRendering.render(value)
     }
 
     static func authRows(_ auth: AuthBlock) -> [(String, String)] {

@@ -105,3 +105,37 @@ struct CompatibilityTests {
         #expect(result.stdout.contains("hvac ok"))
     }
 }
+
+/// The seal life cycle through the OpenBao CLI: status, init and unseal on a persistent server.
+@Suite("Vault client compatibility: seal life cycle")
+struct SealLifecycleCompatibilityTests {
+    @Test func baoStatusInitAndUnsealOnASealedServer() async throws {
+        let dir = try TemporaryDirectory()
+        let server = try await ServerProcess.start(config: try persistentConfig(in: dir))
+        defer { Task { await server.stop() } }
+        func bao(_ arguments: [String]) async throws -> CLI.Result {
+            try await ChildProcess.run(executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: ["bao"] + arguments, environment: [
+                "BAO_ADDR": server.address, "HOME": dir.url.path,
+            ])
+        }
+        // Not initialised: the table, exit 2 (sealed), as against Vault.
+        let uninitialised = try await bao(["status"])
+        #expect(uninitialised.exitCode == 2, "\(uninitialised.stderr)")
+        #expect(uninitialised.stdout.contains("Initialized") && uninitialised.stdout.contains("false"))
+        #expect(!uninitialised.stderr.contains("Error"))
+
+        let initialised = try await bao(["operator", "init", "-key-shares=3", "-key-threshold=2", "-format=json"])
+        #expect(initialised.exitCode == 0, "\(initialised.stderr)")
+        let json = try JSONDecoder().decode([String: JSONValue].self, from: Data(initialised.stdout.utf8))
+        guard case .array(let keys)? = json["unseal_keys_b64"] else {
+            Issue.record("no keys in \(initialised.stdout)")
+            return
+        }
+        let first = try await bao(["operator", "unseal", keys[2].stringValue!])
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("1/2"))
+        let second = try await bao(["operator", "unseal", keys[0].stringValue!])
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(try await bao(["status"]).exitCode == 0)
+    }
+}

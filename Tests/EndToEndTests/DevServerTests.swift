@@ -104,6 +104,14 @@ struct DevServerTests {
 
         let badUnseal = try await client.write("sys/unseal", ["key": "zz-not-a-key"])
         #expect(badUnseal.status == 400)
+
+        #expect(try await client.delete("sys/mounts/sys").status == 400)
+        #expect(try await client.write("sys/policies/acl/empty", ["policy": ""]).status == 400)
+        #expect(try await client.write("auth/token/revoke-orphan", ["token": "cst.unknown"]).status == 400)
+
+        // The CLI prints TTL-like fields as durations, as Vault's does.
+        let tune = try await CLI.run(["read", "sys/mounts/secret/tune"], env: ["CUSTOS_ADDR": server.address, "CUSTOS_TOKEN": server.rootToken!])
+        #expect(tune.stdout.contains("768h"), "\(tune.stdout)")
     }
 
     @Test func mountsEnableListTuneDisable() async throws {

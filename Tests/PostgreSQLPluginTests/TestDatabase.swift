@@ -81,7 +81,7 @@ struct AdminSession: Sendable {
 
     @discardableResult
     func query(_ sql: String, _ parameters: [String]? = nil) async throws -> [[String?]] {
-        try await StatementRunner(pool: pool).perform(idempotent: true) { connection throws(AttemptFailure) in
+        try await StatementRunner(pool: pool).perform(idempotent: true) { connection, _ throws(AttemptFailure) in
             try StatementRunner.single(sql, parameters: parameters, on: connection, redactor: SecretRedactor([]))
         }
     }

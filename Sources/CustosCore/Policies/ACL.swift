@@ -125,14 +125,15 @@ package struct ACL: Sendable {
 
     private func ruleIndex(for path: Substring, listing: Bool) -> Int32? {
         if let index = exact[path] { return index }
-        // A listing of "foo/" is also answered by a rule on "foo", and by non-exact rules
-        // matching "foo" before those matching "foo/" (Vault's list fallback).
-        if listing, path.hasSuffix("/") {
-            let bare = path.dropLast()
-            if let index = exact[bare] { return index }
-            if let index = nonExactIndex(for: bare) { return index }
-        }
-        return nonExactIndex(for: path)
+        // Vault's list fallback, in OpenBao's order (checked against `bao` 2.7.2): a listing of
+        // "foo/" is answered by an exact rule on "foo" before any non-exact rule; non-exact rules
+        // match the path as given, and only when none does are they tried on "foo" (so "+"
+        // answers a listing of "foo/", but never beats "foo/+").
+        let bare: Substring? = listing && path.hasSuffix("/") ? path.dropLast() : nil
+        if let bare, let index = exact[bare] { return index }
+        if let index = nonExactIndex(for: path) { return index }
+        if let bare { return nonExactIndex(for: bare) }
+        return nil
     }
 
     private func nonExactIndex(for path: Substring) -> Int32? {

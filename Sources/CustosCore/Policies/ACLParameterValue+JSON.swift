@@ -1,13 +1,13 @@
 extension ACLParameterValue {
-    /// A request body value as the ACL matches it. Numbers become their decimal text (`10`,
-    /// `1.5`) so that a policy value written `10` or `"10"` matches either spelling of ten.
+    /// A request body value as the ACL matches it. Numbers keep their decimal text (`10`, `1.5`)
+    /// for diagnostics only: the matcher never equates them with a policy entry (as in Vault).
     package init(_ json: JSONValue) {
         switch json {
         case .null: self = .null
         case .bool(let flag): self = .bool(flag)
         case .int(let number): self = .number(String(number))
         case .double(let number):
-            // 10.0 arrives as a double from some clients; keep it equal to the policy's `10`.
+            // 10.0 arrives as a double from some clients; show it as `10`.
             if let whole = Int64(exactly: number) {
                 self = .number(String(whole))
             } else {

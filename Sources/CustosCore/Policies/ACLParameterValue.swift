@@ -2,52 +2,39 @@
 /// `allowed_parameters` / `denied_parameters` value lists of a policy.
 package indirect enum ACLParameterValue: Sendable, Hashable {
     case string(String)
-    /// A JSON number in its textual form (`"10"`, `"1.5"`), matched exactly against policy values.
+    /// A JSON number in its textual form (`"10"`, `"1.5"`). Like Vault, it only ever satisfies
+    /// "any value" (`[]`): it never equals a policy entry, not even `10` or `"10"`.
     case number(String)
     case bool(Bool)
     case null
     case list([ACLParameterValue])
-    /// Objects only ever satisfy "any value" (`[]`); policy value lists hold scalars.
+    /// Lists, objects and null only ever satisfy "any value" (`[]`); policy value lists hold scalars.
     case object([String: ACLParameterValue])
 }
 
-/// Vault's matching of one request value against a policy's value list (`acl.go`), with value
-/// globs: `"foo-*"` (prefix), `"*-foo"` (suffix), `"*foo*"` (contains).
+/// Vault's matching of one request value against a policy's value list (`acl.go`
+/// `valueInParameterList`): the empty list matches any value; a string value matches a string
+/// entry, with value globs `"foo-*"` (prefix), `"*-foo"` (suffix), `"*foo*"` (contains); a boolean
+/// matches the same boolean entry. Nothing else matches: Vault compares other values with an
+/// entry of the same Go type, and neither a request's JSON number (a `json.Number`) nor a list,
+/// object or null can equal a policy entry. A list value is NOT matched element by element and a
+/// comma-separated string is one string (checked against `bao server -dev` 2.7.2).
 enum ParameterValueMatcher {
-    /// Allowed-list semantics: the empty list allows anything; a list value (or a comma-separated
-    /// string, which Vault treats as a possible list) passes when every element is allowed.
-    static func isAllowed(_ value: ACLParameterValue, by list: [String]) -> Bool {
-        if list.isEmpty || matchesWhole(value, list) { return true }
-        switch value {
-        case .list(let elements):
-            return elements.allSatisfy { matchesWhole($0, list) }
-        case .string(let text) where text.contains(","):
-            return commaSeparatedPieces(text).allSatisfy { piece in list.contains { glob($0, matches: piece) } }
-        default:
-            return false
-        }
+    /// Allowed when the list is empty or an entry matches.
+    static func isAllowed(_ value: ACLParameterValue, by list: [PolicyParameterValue]) -> Bool {
+        list.isEmpty || list.contains { matches(value, $0) }
     }
 
-    /// Denied-list semantics: the empty list denies any value; a list value (or a comma-separated
-    /// string) is denied when any element is.
-    static func isDenied(_ value: ACLParameterValue, by list: [String]) -> Bool {
-        if list.isEmpty || matchesWhole(value, list) { return true }
-        switch value {
-        case .list(let elements):
-            return elements.contains { matchesWhole($0, list) }
-        case .string(let text) where text.contains(","):
-            return commaSeparatedPieces(text).contains { piece in list.contains { glob($0, matches: piece) } }
-        default:
-            return false
-        }
+    /// Denied when the list is empty or an entry matches (the same rule as `isAllowed`).
+    static func isDenied(_ value: ACLParameterValue, by list: [PolicyParameterValue]) -> Bool {
+        list.isEmpty || list.contains { matches(value, $0) }
     }
 
-    private static func matchesWhole(_ value: ACLParameterValue, _ list: [String]) -> Bool {
-        switch value {
-        case .string(let text): return list.contains { glob($0, matches: text) }
-        case .number(let text): return list.contains(text)
-        case .bool(let flag): return list.contains(flag ? "true" : "false")
-        case .null, .list, .object: return false
+    private static func matches(_ value: ACLParameterValue, _ entry: PolicyParameterValue) -> Bool {
+        switch (value, entry) {
+        case (.string(let text), .string(let pattern)): return glob(pattern, matches: text)
+        case (.bool(let flag), .bool(let expected)): return flag == expected
+        default: return false
         }
     }
 
@@ -80,11 +67,5 @@ enum ParameterValueMatcher {
             return true
         }
         return false
-    }
-
-    private static func commaSeparatedPieces(_ text: String) -> [String] {
-        text.split(separator: ",", omittingEmptySubsequences: false).map { piece in
-            String(piece.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        }
     }
 }

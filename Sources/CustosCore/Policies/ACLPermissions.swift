@@ -11,8 +11,8 @@ struct ACLPermissions: Sendable {
     var capabilities: Capabilities
     /// Which policy granted which capabilities, in policy order (for audit).
     var grants: [Grant]
-    var allowedParameters: [String: [String]]
-    var deniedParameters: [String: [String]]
+    var allowedParameters: [String: [PolicyParameterValue]]
+    var deniedParameters: [String: [PolicyParameterValue]]
     var requiredParameters: [String]
     var minWrappingTTL: Duration?
     var maxWrappingTTL: Duration?
@@ -74,7 +74,9 @@ struct ACLPermissions: Sendable {
         return names
     }
 
-    private static func mergeValues(into existing: inout [String: [String]], _ incoming: [String: [String]]) {
+    private static func mergeValues(
+        into existing: inout [String: [PolicyParameterValue]], _ incoming: [String: [PolicyParameterValue]]
+    ) {
         for (key, values) in incoming {
             if let current = existing[key] {
                 existing[key] = (values.isEmpty || current.isEmpty) ? [] : values + current
@@ -84,8 +86,10 @@ struct ACLPermissions: Sendable {
         }
     }
 
-    private static func lowercasedKeys(_ parameters: [String: [String]]) -> [String: [String]] {
-        var result: [String: [String]] = [:]
+    private static func lowercasedKeys(_ parameters: [String: [PolicyParameterValue]]) -> [String:
+        [PolicyParameterValue]]
+    {
+        var result: [String: [PolicyParameterValue]] = [:]
         for (key, values) in parameters {
             let lowered = key.lowercased()
             if let current = result[lowered] {

@@ -5,9 +5,9 @@ package struct PathRule: Sendable, Equatable {
     package var pattern: String
     package var capabilities: Capabilities
     /// Parameter name (lower-cased) -> permitted values; `[]` means any value. `"*"` names any parameter.
-    package var allowedParameters: [String: [String]]
+    package var allowedParameters: [String: [PolicyParameterValue]]
     /// Parameter name (lower-cased) -> forbidden values; `[]` means the parameter may not be sent at all.
-    package var deniedParameters: [String: [String]]
+    package var deniedParameters: [String: [PolicyParameterValue]]
     package var requiredParameters: [String]
     package var minWrappingTTL: Duration?
     package var maxWrappingTTL: Duration?
@@ -15,8 +15,8 @@ package struct PathRule: Sendable, Equatable {
     package init(
         pattern: String,
         capabilities: Capabilities,
-        allowedParameters: [String: [String]] = [:],
-        deniedParameters: [String: [String]] = [:],
+        allowedParameters: [String: [PolicyParameterValue]] = [:],
+        deniedParameters: [String: [PolicyParameterValue]] = [:],
         requiredParameters: [String] = [],
         minWrappingTTL: Duration? = nil,
         maxWrappingTTL: Duration? = nil

@@ -2,16 +2,16 @@
 /// `allowed_parameters = { "type" = ["kv", "database*"], "*" = [] }` and
 /// `required_parameters = ["type"]`, from HCL or JSON.
 enum PolicyParameterDecoder {
-    /// Parameter name (lower-cased) -> values as strings. Numbers and booleans in the policy are
-    /// kept in their textual form; a single scalar counts as a one-element list.
-    static func valueMap(_ item: HCLItem, pattern: String) throws -> [String: [String]] {
+    /// Parameter name (lower-cased) -> values, typed as written (a number or boolean entry does
+    /// not match a string value, as in Vault); a single scalar counts as a one-element list.
+    static func valueMap(_ item: HCLItem, pattern: String) throws -> [String: [PolicyParameterValue]] {
         let field = item.keys.last ?? "parameters"
         let object = try item.object()
-        var result: [String: [String]] = [:]
+        var result: [String: [PolicyParameterValue]] = [:]
         for entry in object.items {
             guard let name = entry.keys.first else { continue }
             try validate(name: name, field: field, pattern: pattern, wildcardPermitted: true, at: entry.position)
-            let values = try scalarStrings(entry, field: field, pattern: pattern)
+            let values = try scalars(entry, field: field, pattern: pattern)
             let key = name.lowercased()
             if let current = result[key] {
                 result[key] = (current.isEmpty || values.isEmpty) ? [] : current + values
@@ -59,13 +59,13 @@ enum PolicyParameterDecoder {
         }
     }
 
-    private static func scalarStrings(_ entry: HCLItem, field: String, pattern: String) throws -> [String] {
-        func text(_ value: HCLValue) throws -> String {
+    private static func scalars(_ entry: HCLItem, field: String, pattern: String) throws -> [PolicyParameterValue] {
+        func scalar(_ value: HCLValue) throws -> PolicyParameterValue {
             switch value {
-            case .string(let string): return string
-            case .int(let number): return String(number)
-            case .float(let number): return String(number)
-            case .bool(let flag): return flag ? "true" : "false"
+            case .string(let string): return .string(string)
+            case .int(let number): return .int(number)
+            case .float(let number): return .float(number)
+            case .bool(let flag): return .bool(flag)
             case .list, .object:
                 throw PolicyError(
                     .invalidParameter,
@@ -73,7 +73,7 @@ enum PolicyParameterDecoder {
                     at: entry.valuePosition)
             }
         }
-        if case .list(let elements) = entry.value { return try elements.map(text) }
-        return [try text(entry.value)]
+        if case .list(let elements) = entry.value { return try elements.map(scalar) }
+        return [try scalar(entry.value)]
     }
 }

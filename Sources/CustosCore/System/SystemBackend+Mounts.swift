@@ -97,6 +97,9 @@ extension SystemBackend {
             try await core.enableMount(entry)
             return .noContent
         case .delete:
+            if MountTable.reserved.contains(where: { path.hasPrefix($0) }) {
+                throw CustosError.badRequest("cannot unmount \"\(path)\"")
+            }
             try await core.disableMount(path)
             return .noContent
         default:

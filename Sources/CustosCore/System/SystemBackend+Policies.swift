@@ -52,7 +52,8 @@ extension SystemBackend {
             return LogicalResponse(data: PolicyRead(name: policy.name, policy: policy.raw))
         case .create, .update:
             let params = try request.decode(PolicyWrite.self)
-            guard let text = params.policy ?? (legacy ? params.rules : nil) else {
+            guard let text = params.policy ?? (legacy ? params.rules : nil),
+                  !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CustosError.badRequest("'policy' parameter not supplied or empty")
             }
             try await policies.write(name: name, text: text)

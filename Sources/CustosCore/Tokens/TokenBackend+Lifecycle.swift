@@ -48,9 +48,10 @@ extension TokenBackend {
         try SystemBackend.require(request, [.update, .create])
         guard caller.hasSudo else { throw CustosError.badRequest("root or sudo privileges required to revoke and orphan") }
         let token = try Self.requiredString(try request.decode(TokenParameter.self).token, name: "token")
-        if let entry = try await tokens.lookup(token) {
-            try await tokens.revokeOrphan(saltedID: entry.saltedID)
+        guard let entry = try await tokens.lookup(token) else {
+            throw CustosError.badRequest("token to revoke not found")
         }
+        try await tokens.revokeOrphan(saltedID: entry.saltedID)
         return .noContent
     }
 

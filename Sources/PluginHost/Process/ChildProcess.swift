@@ -30,6 +30,14 @@ package enum ChildExitStatus: Sendable, Equatable, CustomStringConvertible {
 /// A spawned child with pipes on its stdin, stdout and stderr. A dedicated thread waits for its
 /// exit and reaps it, so the child can never stay a zombie; `kill` is race-free against pid reuse
 /// because the waiter only reaps (under the lock) after observing the exit without reaping.
+///
+/// The child leads its own process group (pgid == pid), and every signal goes to the whole group:
+/// whatever the plugin started (a shell script's `sleep`, a worker) dies with it. When the child
+/// exits, on its own or killed, the waiter SIGKILLs what is left of the group before reaping: the
+/// unreaped leader keeps the group id from being reused, so the signal cannot hit a stranger.
+/// A descendant that leaves the group (setsid/setpgid, i.e. daemonises) escapes this on purpose.
+/// Side effect: SIGINT/SIGTERM sent to the server's terminal group no longer reach plugins
+/// directly; that is fine, they exit on EOF on stdin when the server goes (the protocol's contract).
 package final class ChildProcess: Sendable {
     package let pid: pid_t
     /// Write end of the child's stdin, read ends of its stdout and stderr (owned by the caller).
@@ -87,7 +95,10 @@ package final class ChildProcess: Sendable {
         var mask = sigset_t()
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        // Its own process group (0: the group id is the child's pid), so it can be killed as one.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
@@ -111,6 +122,8 @@ package final class ChildProcess: Sendable {
             // Wait for the exit without reaping; reap under the lock `kill` takes.
             while waitid(P_PID, id_t(childPID), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
             let status: Int32 = reaped.value.withLock { reaped in
+                // No orphan outlives the plugin; the zombie leader still pins the group id.
+                _ = Glibc.kill(-childPID, SIGKILL)
                 var status: Int32 = 0
                 while waitpid(childPID, &status, 0) < 0 && errno == EINTR {}
                 reaped = true
@@ -129,10 +142,12 @@ package final class ChildProcess: Sendable {
         reaped.value.withLock { $0 }
     }
 
-    /// Sends `signal` unless the child has already been reaped (its pid may belong to another process).
+    /// Sends `signal` to the child's whole process group unless the child has already been reaped
+    /// (its pid, hence the group id, may belong to another process; the waiter has then killed the
+    /// rest of the group already).
     package func kill(_ signal: Int32 = SIGKILL) {
         reaped.value.withLock { reaped in
-            if !reaped { _ = Glibc.kill(pid, signal) }
+            if !reaped { _ = Glibc.kill(-pid, signal) }
         }
     }
 

@@ -10,7 +10,7 @@ import Glibc
 
 /// One running plugin process: the child, its RPC connection on stdin/stdout, its stderr logger.
 /// Whatever ends it (crash, garbage on stdout, shutdown), the child is killed if needed and
-/// always reaped (see `ChildProcess`).
+/// always reaped, and whatever it started in its process group is killed (see `ChildProcess`).
 package final class PluginProcess: Sendable {
     package let name: String
     package let generation: Int
@@ -114,8 +114,8 @@ package final class PluginProcess: Sendable {
         child.exit.whenSuccess { status in
             exitLogger.info("plugin process exited", metadata: ["status": "\(status)"])
             // Answers the plugin wrote just before exiting may still sit in the pipe: EOF on stdout
-            // normally ends the connection once they are read. This only covers a grandchild that
-            // keeps stdout open after the plugin is gone.
+            // normally ends the connection once they are read. This only covers a descendant that left
+            // the plugin's process group (the rest of the group is killed with it) and keeps stdout open.
             stdio.eventLoop.scheduleTask(in: Self.drainAfterExit) {
                 rpc.fail(PluginHostError(.pluginExited, plugin: name, "the plugin process \(status)"))
                 stdio.close(promise: nil)

@@ -99,15 +99,22 @@ package final class PluginRPCConnection: Sendable {
                 (continuation: CheckedContinuation<RPCResponseLine, any Error>) in
                 // Registration and the cancellation check share the lock with `onCancel`, so a
                 // cancel can never slip between them and leave the call waiting forever.
-                let rejection: (any Error)? = state.withLock { state in
-                    if let failure = state.failure ?? state.closing { return failure }
-                    if Task.isCancelled { return CancellationError() }
+                // The write is queued under the same lock as `closeInput` queues the close of
+                // stdin: the event loop runs them in that order, so a call registered before a
+                // reload or stop is always written before stdin closes.
+                let outcome: Result<EventLoopFuture<Void>, any Error> = state.withLock { state in
+                    if let failure = state.failure ?? state.closing { return .failure(failure) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
                     state.pending[id] = Pending(continuation: continuation, timeout: nil)
-                    return nil
+                    return .success(channel.writeAndFlush(buffer))
                 }
-                if let rejection {
+                let written: EventLoopFuture<Void>
+                switch outcome {
+                case .failure(let rejection):
                     continuation.resume(throwing: rejection)
                     return
+                case .success(let future):
+                    written = future
                 }
                 let timeoutTask = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
                     self.finish(
@@ -122,7 +129,7 @@ package final class PluginRPCConnection: Sendable {
                     return state.pending[id] != nil
                 }
                 if !stillPending { timeoutTask.cancel() }
-                channel.writeAndFlush(buffer).whenFailure { _ in
+                written.whenFailure { _ in
                     self.finish(
                         id,
                         with: .failure(
@@ -178,7 +185,7 @@ package final class PluginRPCConnection: Sendable {
 
     /// Closes the plugin's stdin: the protocol's request to finish and exit.
     func closeInput() {
-        channel.close(mode: .output, promise: nil)
+        state.withLock { _ in channel.close(mode: .output, promise: nil) }
     }
 
     func close() {

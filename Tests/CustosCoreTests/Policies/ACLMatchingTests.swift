@@ -214,11 +214,45 @@ struct ACLMatchingTests {
         #expect(acl.allows(.list, path: "secret/app/").allowed)
         #expect(!acl.allows(.read, path: "secret/app/").allowed)
         #expect(acl.allows(.list, path: "/secret/app").allowed)
-        // For a listing, "kv/x" patterns are tried before "kv/x/" ones.
-        #expect(acl.allows(.list, path: "kv/x/").allowed)
+        // Non-exact rules match the path as given: "kv/+/" decides "kv/x/" even for a listing
+        // (bao 2.7.2: capabilities of kv/x/ are ["read"]).
+        #expect(!acl.allows(.list, path: "kv/x/").allowed)
         #expect(acl.allows(.read, path: "kv/x/").allowed)
-        #expect(acl.matchingPattern(for: "kv/x/", operation: .list) == "kv/+")
+        #expect(acl.matchingPattern(for: "kv/x/", operation: .list) == "kv/+/")
         #expect(acl.matchingPattern(for: "kv/x/", operation: .read) == "kv/+/")
+    }
+
+    /// Each case observed with `bao token capabilities` against `bao server -dev` 2.7.2.
+    @Test(
+        "trailing-slash capabilities match OpenBao",
+        arguments: [
+            ([("secret/+", Capabilities.deny), ("+", [.list])], "secret/", ["deny"]),
+            ([("secret/+", Capabilities.deny), ("+", [.list])], "secret", ["list"]),
+            ([("secret", [.read]), ("secret/*", [.update])], "secret/", ["read"]),
+            ([("secret", [.read])], "secret/", ["read"]),
+            ([("secret/", [.read])], "secret", ["deny"]),
+            ([("secret*", [.read]), ("secret/+", [.update])], "secret/", ["update"]),
+            ([("sec*", [.read]), ("secret/*", [.update])], "secret/", ["update"]),
+            ([("+/", [.read]), ("secret", [.update])], "secret/", ["update"]),
+            ([("+", [.read])], "secret/", ["read"]),
+            ([("+", [.read])], "secret/a/", ["deny"]),
+            ([("secret/a", [.read]), ("secret/a/*", [.update])], "secret/a/", ["read"]),
+            ([("a/+/c", [.read]), ("a/+", [.update]), ("a/+/+/", [.create])], "a/b/c/", ["create"]),
+            ([("a/+/c", [.read]), ("a/+", [.update]), ("a/+/+/", [.create])], "a/b/", ["update"]),
+            ([("a/+/c", [.read]), ("a/+", [.update]), ("a/+/+/", [.create])], "a/b/c/d/", ["deny"]),
+            ([("a/+/c", [.read]), ("a/+", [.update]), ("a/+/+/", [.create])], "a//", ["update"]),
+            ([("a/+/c", [.read]), ("a/+", [.update]), ("a/+/+/", [.create])], "a/b/c//", ["create"]),
+            ([("a/+/c*", [.read]), ("a/*", [.update])], "a/b/c/", ["update"]),
+        ] as [([(String, Capabilities)], String, [String])])
+    func trailingSlashCapabilitiesMatchOpenBao(rules: [(String, Capabilities)], path: String, expected: [String]) {
+        #expect(testACL(rules).capabilityNames(on: path) == expected)
+    }
+
+    @Test("only a listing falls back to the path without its trailing slash (bao: read kv/x/ is 403)")
+    func readDoesNotFallBack() {
+        let acl = testACL([("kv/+", [.read, .list])])
+        #expect(acl.allows(.list, path: "kv/x/").allowed)
+        #expect(!acl.allows(.read, path: "kv/x/").allowed)
     }
 
     @Test("policy names are trimmed and lower-cased")

@@ -6,8 +6,8 @@ import Testing
 struct ACLParameterTests {
     private func rule(
         _ pattern: String,
-        allowed: [String: [String]] = [:],
-        denied: [String: [String]] = [:],
+        allowed: [String: [PolicyParameterValue]] = [:],
+        denied: [String: [PolicyParameterValue]] = [:],
         required: [String] = [],
         min: Duration? = nil,
         max: Duration? = nil
@@ -93,37 +93,59 @@ struct ACLParameterTests {
                 == .deniedParameter("bar"))
     }
 
-    @Test("list values and comma-separated strings: all must be allowed, any denied denies")
+    /// The reviewer's cases and more, each observed against `bao server -dev` 2.7.2 (HTTP 204
+    /// allowed, 403 denied): a list value is one value, never matched element by element, and a
+    /// comma-separated string is one string.
+    @Test("list values and comma-separated strings are single values (as in OpenBao)")
     func listValues() {
-        let acl = acl(rule("r", allowed: ["roles": ["a", "b*"]], denied: ["tags": ["secret"]]))
+        let acl = acl(
+            rule("r", allowed: ["a": ["1", "2"], "b": ["x*", "yes"]]), rule("d", denied: ["d": ["bad*", .int(1)]]))
         func decide(_ parameters: [String: ACLParameterValue]) -> Bool {
-            acl.allows(.update, path: "r", parameters: parameters).allowed
+            acl.allows(.update, path: parameters["d"] == nil ? "r" : "d", parameters: parameters).allowed
         }
-        #expect(decide(["roles": .list([.string("a"), .string("bee")])]))
-        #expect(!decide(["roles": .list([.string("a"), .string("c")])]))
-        #expect(decide(["roles": .string("a, bx")]))
-        #expect(!decide(["roles": .string("a,c")]))
-        let permissive = ACL(policies: [Policy(name: "p", rules: [rule("r", denied: ["tags": ["secret"]])])])
-        #expect(
-            !permissive.allows(.update, path: "r", parameters: ["tags": .list([.string("ok"), .string("secret")])])
-                .allowed)
-        #expect(!permissive.allows(.update, path: "r", parameters: ["tags": .string("ok,secret")]).allowed)
-        #expect(permissive.allows(.update, path: "r", parameters: ["tags": .string("ok,fine")]).allowed)
+        #expect(decide(["a": .string("1")]))
+        #expect(!decide(["a": .number("1")]))
+        #expect(!decide(["a": .list([.string("1"), .string("2")])]))
+        #expect(!decide(["a": .list([.string("1")])]))
+        #expect(!decide(["a": .string("1,2")]))
+        #expect(decide(["b": .string("xa")]))
+        #expect(!decide(["b": .list([.string("xa"), .string("yes")])]))
+        // One string, and "x*" matches all of it.
+        #expect(decide(["b": .string("xa,yes")]))
+        #expect(!decide(["d": .string("bad1")]))
+        #expect(decide(["d": .string("ok")]))
+        #expect(decide(["d": .list([.string("bad1")])]))
+        #expect(decide(["d": .string("ok,bad1")]))
+        #expect(decide(["d": .number("1")]))
+        #expect(decide(["d": .string("1")]))
     }
 
-    @Test("non-string values match their textual form exactly; objects and null only match `[]`")
+    @Test("typed entries: strings glob strings, booleans equal booleans, numbers and the rest only match `[]`")
     func typedValues() {
-        let acl = acl(rule("t", allowed: ["int": ["1"], "bool": ["false"], "map": ["x"], "any": []]))
+        let acl = acl(
+            rule(
+                "t",
+                allowed: [
+                    "int": [.int(1), .float(1.5)], "text": ["1", "true"], "bool": [.bool(false)], "map": ["x"],
+                    "any": [],
+                ]))
         func decide(_ name: String, _ value: ACLParameterValue) -> Bool {
             acl.allows(.create, path: "t", parameters: [name: value]).allowed
         }
-        #expect(decide("int", .number("1")))
-        #expect(!decide("int", .number("3")))
+        // bao: a JSON number never equals a policy entry (json.Number vs int), nor a string "1".
+        #expect(!decide("int", .number("1")))
+        #expect(!decide("int", .number("1.5")))
+        #expect(!decide("int", .string("1")))
+        #expect(!decide("text", .number("1")))
+        #expect(!decide("text", .bool(true)))
+        #expect(decide("text", .string("true")))
         #expect(decide("bool", .bool(false)))
         #expect(!decide("bool", .bool(true)))
+        #expect(!decide("bool", .string("false")))
         #expect(!decide("map", .object(["x": .string("x")])))
         #expect(!decide("map", .null))
         #expect(decide("any", .object(["x": .null])))
+        #expect(decide("any", .number("7")))
     }
 
     @Test("required_parameters must all be present; only for create/read/update/patch")
@@ -229,11 +251,18 @@ struct ACLParameterJSONTests {
         #expect(values["names"] == .list([.string("a"), .number("2")]))
         #expect(values["nested"] == .object(["k": .string("v")]))
 
+        // As in Vault, a JSON number matches no policy entry, whatever its spelling.
         let acl = ACL(policies: [
             Policy(
-                name: "p", rules: [PathRule(pattern: "r", capabilities: [.update], allowedParameters: ["ttl": ["10"]])])
+                name: "p",
+                rules: [
+                    PathRule(
+                        pattern: "r", capabilities: [.update],
+                        allowedParameters: ["ttl": ["10", .int(10)], "s": ["10"]])
+                ])
         ])
-        #expect(acl.allows(.update, path: "r", parameters: ACLParameterValue.parameters(["ttl": .double(10)])).allowed)
-        #expect(!acl.allows(.update, path: "r", parameters: ACLParameterValue.parameters(["ttl": .int(11)])).allowed)
+        #expect(!acl.allows(.update, path: "r", parameters: ACLParameterValue.parameters(["ttl": .double(10)])).allowed)
+        #expect(!acl.allows(.update, path: "r", parameters: ACLParameterValue.parameters(["ttl": .int(10)])).allowed)
+        #expect(acl.allows(.update, path: "r", parameters: ACLParameterValue.parameters(["s": .string("10")])).allowed)
     }
 }

@@ -27,12 +27,10 @@ struct ReferenceMatcher {
         let path = String(rawPath.drop(while: { $0 == "/" }))  // AllowOperation strips leading slashes
         let exact = patterns.filter { !$0.hasSuffix("*") && !Self.hasSegmentWildcard($0) }
         if exact.contains(path) { return path }
-        if listing, path.hasSuffix("/") {
-            let trimmed = String(path.dropLast())
-            if exact.contains(trimmed) { return trimmed }
-            if let found = nonExact(trimmed) { return found }
-        }
-        return nonExact(path)
+        let trimmed: String? = listing && path.hasSuffix("/") ? String(path.dropLast()) : nil
+        if let trimmed, exact.contains(trimmed) { return trimmed }
+        if let found = nonExact(path) { return found }
+        return trimmed.flatMap(nonExact)
     }
 
     private func nonExact(_ path: String) -> String? {

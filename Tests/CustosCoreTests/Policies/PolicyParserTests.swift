@@ -155,7 +155,10 @@ struct PolicyParserTests {
         let policy = try PolicyParser.parse(name: "legacy", text: text)
         #expect(policy.rules[0].capabilities == [.create, .read, .update, .delete, .list, .sudo])
         #expect(policy.rules[1].capabilities == [.read, .list, .update])
-        #expect(policy.rules[2].allowedParameters == ["int": ["1", "2"], "bool": ["false"], "one": ["single"]])
+        #expect(
+            policy.rules[2].allowedParameters == [
+                "int": [.int(1), .int(2)], "bool": [.bool(false)], "one": ["single"],
+            ])
     }
 
     @Test("the default policy text parses to exactly the built-in rules")

@@ -67,7 +67,11 @@ import Testing
         let sudo = try await t.createToken(#"{"policies":["ops-sudo"]}"#)
         try await t.call(.update, "sys/rotate", "{}", token: sudo.clientToken)
         try await t.call(.list, "auth/token/accessors", token: sudo.clientToken)
-        try await t.call(.update, "auth/token/revoke-orphan", #"{"token":"x"}"#, token: sudo.clientToken)
+        let victim = try await t.createToken(#"{"policies":["default"]}"#)
+        try await t.call(.update, "auth/token/revoke-orphan", #"{"token":"\#(victim.clientToken)"}"#, token: sudo.clientToken)
+        // An unknown token is an error here, as in Vault (plain revoke answers 204 either way).
+        let unknown = await t.failure(.update, "auth/token/revoke-orphan", #"{"token":"x"}"#, token: sudo.clientToken)
+        #expect(unknown?.messages == ["token to revoke not found"])
     }
 
     @Test func parameterConstraintsApplyToWrites() async throws {
