@@ -62,30 +62,10 @@ struct LeaseBenchRun {
             """
     }
 
-    /// Writes `size` leases expiring in 1-2 days straight through the storage, in big
-    /// transactions, as a previous server run would have left them.
+    /// The stored leases a previous server run would have left, written straight through the storage.
     private func populate() async throws -> Double {
-        let storage = try await openStorage()
-        let encoder = JSONEncoder()
         let start = ContinuousClock.now
-        let now = Date()
-        let batch = 20_000
-        var index = 0
-        while index < size {
-            var operations: [StorageOperation] = []
-            operations.reserveCapacity(batch * 2)
-            for offset in index..<min(index + batch, size) {
-                let lease = LeaseEntry(
-                    id: "database/creds/role\(offset % 50)/\(BenchIDs.random(offset))",
-                    issueTime: now, expireTime: now.addingTimeInterval(86_400 + Double(offset % 86_400)),
-                    renewable: true, tokenAccessor: nil, mountAccessor: "database_0123abcd",
-                    secretData: ["username": .string("v-token-role-\(offset)")])
-                operations.append(.put(LeaseStorageLayout.leaseKey(lease.id), try encoder.encode(lease)))
-                operations.append(.put(LeaseStorageLayout.dueKey(lease.id, at: lease.expireTime), Data()))
-            }
-            try await storage.transaction(operations)
-            index += batch
-        }
+        try await StoredLeases.write(size, to: try await openStorage(), mountAccessor: "database_0123abcd")
         return (ContinuousClock.now - start).seconds
     }
 

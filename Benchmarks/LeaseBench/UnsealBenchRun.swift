@@ -25,7 +25,7 @@ struct UnsealBenchRun {
         let initialised = try await first.initialize(shares: 1, threshold: 1, initialMounts: [mount])
         try await first.submitUnsealKey(initialised.keys[0])
         let populateStart = ContinuousClock.now
-        try await populate(first.storage(prefix: ""), mountAccessor: mount.accessor)
+        try await StoredLeases.write(size, to: first.storage(prefix: ""), mountAccessor: mount.accessor)
         let populated = (ContinuousClock.now - populateStart).seconds
         await first.sealNow()
 
@@ -49,8 +49,12 @@ struct UnsealBenchRun {
               resident: \(ProcessMemory.mebibytes(rssBefore)) MiB before unseal, \(ProcessMemory.mebibytes(rssAfter)) MiB after restore
             """
     }
+}
 
-    private func populate(_ storage: any StorageBackend, mountAccessor: String) async throws {
+/// Leases as a previous server run leaves them: `size` leases expiring in 1-2 days, written
+/// straight through the storage in big transactions (lease record + due-time key each).
+enum StoredLeases {
+    static func write(_ size: Int, to storage: any StorageBackend, mountAccessor: String) async throws {
         let encoder = JSONEncoder()
         let now = Date()
         let batch = 20_000
