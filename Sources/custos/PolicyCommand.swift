@@ -103,8 +103,8 @@ struct PolicyDeleteCommand: AsyncParsableCommand {
     }
 }
 
-/// Checks a policy file with the server's parser and rewrites its indentation (two spaces per
-/// nesting level, comments kept). Works offline.
+/// Checks a policy file with the server's parser and rewrites it in canonical layout
+/// (`PolicyFormatter`). Works offline.
 struct PolicyFmtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "fmt", abstract: "Check and format a policy file in place.")
     @Argument(help: "The policy file.") var file: String
@@ -118,43 +118,12 @@ struct PolicyFmtCommand: ParsableCommand {
         } catch let error as PolicyError {
             throw CommandFailure(kind: .api, message: "Error parsing policy: \(PolicyStore.describe(error))")
         }
-        let formatted = Self.reindent(text)
+        let formatted = PolicyFormatter.format(text)
         do {
             try Data(formatted.utf8).write(to: URL(fileURLWithPath: file))
         } catch {
             throw CommandFailure.local("Error writing formatted policy to \(file)")
         }
         print("Success! Formatted policy: \(file)")
-    }
-
-    /// Re-indents by bracket depth; lines inside a heredoc are left as written. JSON policies
-    /// (starting with `{`) are left alone.
-    static func reindent(_ text: String) -> String {
-        if text.drop(while: \.isWhitespace).first == "{" { return text }
-        var depth = 0
-        var heredocEnd: String?
-        var lines: [String] = []
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if let end = heredocEnd {
-                lines.append(String(raw))
-                if line == end { heredocEnd = nil }
-                continue
-            }
-            let code = line.hasPrefix("#") || line.hasPrefix("//") ? "" : line
-            let opens = code.filter { $0 == "{" || $0 == "[" }.count
-            let closes = code.filter { $0 == "}" || $0 == "]" }.count
-            let leadingCloses = code.prefix { $0 == "}" || $0 == "]" }.count
-            let indent = max(0, depth - leadingCloses)
-            lines.append(line.isEmpty ? "" : String(repeating: "  ", count: indent) + line)
-            depth = max(0, depth + opens - closes)
-            if let marker = code.range(of: "<<") {
-                heredocEnd = code[marker.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "- \t"))
-            }
-        }
-        var result = lines.joined(separator: "\n")
-        while result.hasSuffix("\n\n") { result.removeLast() }
-        if !result.hasSuffix("\n") { result += "\n" }
-        return result
     }
 }

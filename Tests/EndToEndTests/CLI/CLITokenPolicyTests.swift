@@ -12,6 +12,33 @@ struct CLITokenPolicyTests {
             #expect(fmt.exitCode == 0, "\(fmt.stderr)")
             #expect(try String(contentsOf: file, encoding: .utf8) == "# apps\npath \"secret/apps/*\" {\n  capabilities = [\"read\"]\n}\n")
 
+            // Spacing, alignment of `=`, blank lines between blocks, comments kept; idempotent.
+            let messy = session.home.appendingPathComponent("messy.hcl")
+            try Data("""
+                path "a/*"   {
+                capabilities=["read","list"]   # reads
+                    min_wrapping_ttl="1s"
+                }
+                path  "b" {
+                  capabilities = [ "deny" ]
+                }
+                """.utf8).write(to: messy)
+            let canonical = """
+                path "a/*" {
+                  capabilities     = ["read", "list"] # reads
+                  min_wrapping_ttl = "1s"
+                }
+
+                path "b" {
+                  capabilities = ["deny"]
+                }
+
+                """
+            #expect(try await session.run(["policy", "fmt", messy.path]).exitCode == 0)
+            #expect(try String(contentsOf: messy, encoding: .utf8) == canonical)
+            #expect(try await session.run(["policy", "fmt", messy.path]).exitCode == 0)
+            #expect(try String(contentsOf: messy, encoding: .utf8) == canonical)
+
             let write = try await session.run(["policy", "write", "apps", file.path])
             #expect(write.exitCode == 0, "\(write.stderr)")
             #expect(write.stdout.contains("Success! Uploaded policy: apps"))
