@@ -45,7 +45,7 @@ package struct LogicalRequest: Sendable {
 
     /// The request's data as a free-form JSON object (for engines such as KV that store it as is).
     package func dataObject() throws(CustosError) -> [String: JSONValue] {
-        guard let body, !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+        guard let body, RequestDecoding.hasContent(body) else {
             return query.mapValues { .string($0) }
         }
         let value: JSONValue

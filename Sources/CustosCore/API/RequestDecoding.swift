@@ -6,7 +6,7 @@ import Foundation
 package enum RequestDecoding {
     package static func decode<T: Decodable>(_ type: T.Type, body: Data?, query: [String: String]) throws(CustosError) -> T {
         let input: Data
-        if let body, body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+        if let body, hasContent(body) {
             input = body
         } else {
             let object = query.mapValues { JSONValue.string($0) }
@@ -21,6 +21,11 @@ package enum RequestDecoding {
         } catch {
             throw CustosError.badRequest("failed to parse JSON input")
         }
+    }
+
+    /// A body of nothing but JSON whitespace counts as no body: the query is the data then.
+    static func hasContent(_ body: Data) -> Bool {
+        body.contains { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
     }
 
     static func describe(_ error: DecodingError) -> String {

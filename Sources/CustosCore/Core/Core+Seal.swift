@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension Core {
     /// `sys/init`: creates keys, the root token and the initial mount table; leaves the core sealed.
@@ -106,5 +107,3 @@ extension Core {
         )
     }
 }
-
-import Synchronization
