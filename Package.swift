@@ -159,7 +159,7 @@ let package = Package(
 
         .testTarget(
             name: "CustosCoreTests",
-            dependencies: ["CustosCore"],
+            dependencies: ["CustosCore", "CustosTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

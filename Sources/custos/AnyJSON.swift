@@ -22,7 +22,8 @@ enum AnyJSON: Sendable, Equatable {
 
     var intValue: Int? {
         switch self {
-        case .number(let text): return Int(text) ?? Double(text).map { Int($0) }
+        // `Int(exactly:)`: a server's `1e300` must not trap the CLI.
+        case .number(let text): return Int(text) ?? Double(text).flatMap { Int(exactly: $0.rounded(.towardZero)) }
         case .string(let text): return Int(text)
         default: return nil
         }

@@ -47,7 +47,8 @@ enum DurationFormat {
             number = ""
             sawUnit = true
         }
-        guard number.isEmpty, sawUnit else { return nil }
+        // Range-checked first: Int(_:) traps on a huge product such as `99999999999999999999h`.
+        guard number.isEmpty, sawUnit, total.isFinite, total < 9.2e18 else { return nil }
         return Int(total)
     }
 }

@@ -13,14 +13,52 @@ package enum RequestDecoding {
             input = (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
         }
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = .custom { path in ParameterKey(path.last?.stringValue ?? "") }
+        let value: T
         do {
-            return try decoder.decode(T.self, from: input)
+            value = try decoder.decode(T.self, from: input)
         } catch let error as DecodingError {
             throw CustosError.badRequest(describe(error))
         } catch {
             throw CustosError.badRequest("failed to parse JSON input")
         }
+        if let warnings = RequestWarnings.current {
+            reportKeys(of: value, input: input, to: warnings)
+        }
+        return value
+    }
+
+    /// A request key as a path struct's property name: exactly the documented snake_case
+    /// spelling maps to the property (`explicit_max_ttl` -> `explicitMaxTtl`). Any other spelling
+    /// (`explicitMaxTtl`, `Explicit_Max_TTL`, `default__lease_ttl`) matches no property and is
+    /// ignored, as Vault ignores it: otherwise an ACL's parameter constraints, which see the raw
+    /// key, could be walked around with an alternate spelling that the handler still honoured.
+    struct ParameterKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ requestKey: String) { stringValue = Self.propertyName(forRequestKey: requestKey) ?? "\u{0}" + requestKey }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+
+        /// nil unless `key` is lower-case snake_case: `[a-z0-9]+` joined by single underscores.
+        static func propertyName(forRequestKey key: String) -> String? {
+            let words = key.split(separator: "_", omittingEmptySubsequences: false)
+            guard words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } })
+            else { return nil }
+            return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }
+                .joined()
+        }
+    }
+
+    /// Tells the request's warning collector which top-level keys the struct knew (its stored
+    /// properties, by reflection) so that ignored ones can be reported as Vault does.
+    private static func reportKeys<T>(of value: T, input: Data, to warnings: RequestWarnings) {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: input) else { return }
+        let properties = Set(Mirror(reflecting: value).children.compactMap(\.label))
+        guard !properties.isEmpty else { return }
+        let given = Set(object.keys)
+        let known = given.filter { key in ParameterKey.propertyName(forRequestKey: key).map(properties.contains) ?? false }
+        warnings.decoded(given: given, known: known)
     }
 
     /// A body of nothing but JSON whitespace counts as no body: the query is the data then.

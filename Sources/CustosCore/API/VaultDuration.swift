@@ -9,6 +9,11 @@ package struct VaultDuration: Sendable, Hashable, Comparable, Codable, CustomStr
 
     package static let zero = VaultDuration(seconds: 0)
 
+    /// The longest duration Vault accepts: Go's `time.Duration` (int64 nanoseconds) tops out at
+    /// about 292 years. Anything longer is refused as Vault refuses it, so no later arithmetic on
+    /// a client-chosen duration can overflow.
+    package static let maximum = VaultDuration(seconds: Int64.max / 1_000_000_000)
+
     package static func < (a: VaultDuration, b: VaultDuration) -> Bool { a.seconds < b.seconds }
 
     package struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -19,7 +24,11 @@ package struct VaultDuration: Sendable, Hashable, Comparable, Codable, CustomStr
     package init(parsing text: String) throws(ParseError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { self.seconds = 0; return }
-        if let whole = Int64(trimmed), whole >= 0 { self.seconds = whole; return }
+        if let whole = Int64(trimmed) {
+            guard whole >= 0, whole <= Self.maximum.seconds else { throw ParseError(input: text) }
+            self.seconds = whole
+            return
+        }
         var total: Double = 0
         var number = ""
         var unit = ""
@@ -55,22 +64,21 @@ package struct VaultDuration: Sendable, Hashable, Comparable, Codable, CustomStr
             }
             total += value * scale
         }
-        guard total.isFinite, total < 1e15 else { throw ParseError(input: text) }
+        guard total.isFinite, total >= 0, total <= Double(Self.maximum.seconds) else { throw ParseError(input: text) }
         self.seconds = Int64(total.rounded(.down))
     }
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let i = try? container.decode(Int64.self) {
-            guard i >= 0 else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration cannot be negative")
-            }
-            self.seconds = i
+            self.seconds = try Self.checked(i, container)
         } else if let d = try? container.decode(Double.self) {
-            guard d >= 0, d.isFinite else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration cannot be negative")
+            // Range-checked before converting: Int64(_:) traps on NaN, infinities and |d| >= 2^63.
+            guard d.isFinite, d.rounded(.towardZero) == d, let whole = Int64(exactly: d) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "a duration in seconds must be a whole number, or a string such as \"1h\"")
             }
-            self.seconds = Int64(d)
+            self.seconds = try Self.checked(whole, container)
         } else if let s = try? container.decode(String.self) {
             do { self = try VaultDuration(parsing: s) } catch {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
@@ -78,6 +86,16 @@ package struct VaultDuration: Sendable, Hashable, Comparable, Codable, CustomStr
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a duration such as \"1h\" or a number of seconds")
         }
+    }
+
+    private static func checked(_ seconds: Int64, _ container: any SingleValueDecodingContainer) throws -> Int64 {
+        guard seconds >= 0 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "cannot provide negative value '\(seconds)'")
+        }
+        guard seconds <= maximum.seconds else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "the duration is longer than Vault's maximum (about 292 years)")
+        }
+        return seconds
     }
 
     package func encode(to encoder: any Encoder) throws {

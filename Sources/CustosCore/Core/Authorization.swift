@@ -25,6 +25,7 @@ extension Core {
         "sys/plugins/catalog/*",
         "sys/revoke-prefix/*", "sys/revoke-force/*",
         "sys/leases/revoke-prefix/*", "sys/leases/revoke-force/*", "sys/leases/lookup/*",
+        "sys/leases", "sys/leases/count",
         "sys/storage/raft/snapshot-auto/config/*", "sys/internal/inspect/*",
         "sys/internal/counters/activity/export",
         "auth/token/accessors*",
@@ -36,8 +37,8 @@ extension Core {
         }
     }
 
-    /// Paths any valid token may use whatever its policies (Vault answers them filtered by
-    /// access; Custos answers only the mount's type and options).
+    /// Paths any valid token may use whatever its policies: the handler checks access itself
+    /// (Vault's preflight check on the mount).
     static func isOpenToEveryToken(_ path: String) -> Bool {
         path.hasPrefix("sys/internal/ui/mounts/") || path == "sys/internal/ui/mounts"
     }

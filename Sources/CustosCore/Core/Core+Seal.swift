@@ -28,6 +28,10 @@ extension Core {
 
     /// `sys/unseal` with one key share. Returns once the core serves again when it was the last share.
     package func submitUnsealKey(_ share: [UInt8]) async throws {
+        try await submitUnsealKey(SecretBytes(share))
+    }
+
+    func submitUnsealKey(_ share: SecretBytes) async throws {
         switch try await seal.submit(share) {
         case .progress, .alreadyUnsealed:
             return
@@ -79,6 +83,10 @@ extension Core {
     /// `sys/seal` (and shutdown): stop serving, forget the keys.
     package func sealNow() async {
         let previous = runtime.withLock { current in defer { current = nil }; return current }
+        tokenSweeper.withLock { task in
+            task?.cancel()
+            task = nil
+        }
         await previous?.expiration.stop()
         await seal.sealBarrier()
         logger.info("sealed")

@@ -7,7 +7,7 @@ extension Core {
     /// tokens without a lease (stored before token leases, or a crash before the lease's write).
     func startTokenSweeper(_ tokens: TokenStore) {
         let interval = settings.tokenSweepInterval
-        Task { [weak self] in
+        let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self, self.runtime.withLock({ $0?.tokens === tokens }) else { return }
@@ -18,6 +18,10 @@ extension Core {
                     self.logger.warning("token sweep failed", metadata: ["error_type": "\(type(of: error))"])
                 }
             }
+        }
+        tokenSweeper.withLock { previous in
+            previous?.cancel()
+            previous = task
         }
     }
 }

@@ -14,6 +14,9 @@ package final class Core: Sendable {
     let seal: SealController
     let mountChanges = MountChangeQueue()
     let systemHandlers = Mutex<[any SystemPathHandler]>([])
+    /// The expired-token sweep of the current unseal; cancelled on seal so that it does not keep
+    /// the token store (and its salt) alive.
+    let tokenSweeper = Mutex<Task<Void, Never>?>(nil)
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical
@@ -31,9 +34,14 @@ package final class Core: Sendable {
     /// by content) and answered as an internal error.
     package func handle(_ request: LogicalRequest) async throws(CustosError) -> LogicalResponse {
         do {
-            return try await dispatch(request)
+            let warnings = RequestWarnings()
+            var response = try await RequestWarnings.$current.withValue(warnings) { try await dispatch(request) }
+            if let ignored = warnings.ignoredParametersWarning { response.warnings.append(ignored) }
+            return response
         } catch let error as CustosError {
             throw error
+        } catch let error as LeaseError {
+            throw error.custosError
         } catch let error as BarrierError where error.code == .sealed {
             throw CustosError.sealed
         } catch {

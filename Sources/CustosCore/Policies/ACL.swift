@@ -84,6 +84,20 @@ package struct ACL: Sendable {
         return granted.isEmpty ? ["deny"] : granted.names
     }
 
+    /// Vault's mount preflight (`sys/internal/ui/mounts/<path>`): whether the token may do
+    /// anything at all on or below `mountPath` (`kv/`): a granting rule on the mount itself, or any
+    /// granting, non-deny rule whose pattern can match a path under it.
+    package func grantsAccess(underMount mountPath: String) -> Bool {
+        if isRoot { return true }
+        let direct = capabilities(on: mountPath)
+        if !direct.isEmpty && !direct.contains(.deny) { return true }
+        return rules.contains { compiled in
+            let rule = compiled.permissions
+            guard !rule.capabilities.contains(.deny), !rule.capabilities.intersection(.allGranting).isEmpty else { return false }
+            return rule.pattern.canMatch(under: mountPath)
+        }
+    }
+
     /// The pattern of the rule that decides for `path` (for audit and `vault policy` debugging).
     package func matchingPattern(for path: String, operation: ACLOperation = .read) -> String? {
         guard !isRoot, let index = ruleIndex(for: Self.trimmed(path), listing: operation == .list) else { return nil }

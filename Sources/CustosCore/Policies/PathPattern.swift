@@ -53,6 +53,30 @@ struct PathPattern: Sendable, Equatable {
     }
 }
 
+extension PathPattern {
+    /// Whether some path below `mountPath` (ending in `/`) can match this pattern.
+    func canMatch(under mountPath: String) -> Bool {
+        switch kind {
+        case .exact, .prefix:
+            return key.hasPrefix(mountPath)
+        case .segmented:
+            let mountSegments = mountPath.split(separator: "/")
+            for (index, mountSegment) in mountSegments.enumerated() {
+                guard index < segments.count else { return false }
+                let isLast = index == segments.count - 1
+                switch segments[index] {
+                case .any: continue
+                case .literal(let literal) where isLast && priority.isPrefix:
+                    return mountSegment.hasPrefix(literal)
+                case .literal(let literal):
+                    guard mountSegment == literal else { return false }
+                }
+            }
+            return true
+        }
+    }
+}
+
 /// Vault's "path priority" between two matching non-exact patterns. `a < b` means `a` loses:
 /// 1. its first wildcard (`+` or `*`) comes earlier;
 /// 2. it ends in `*` and the other does not;

@@ -65,32 +65,38 @@ actor SealController {
         case alreadyUnsealed
     }
 
-    func submit(_ share: [UInt8]) async throws -> SubmitOutcome {
+    func submit(_ share: SecretBytes) async throws -> SubmitOutcome {
         guard let config = try await config() else { throw CustosError.notInitialized }
         if !barrier.isSealed { return .alreadyUnsealed }
         switch try progress.submit(share, threshold: config.secretThreshold) {
         case .needMore(let count):
             return .progress(count)
         case .complete(let shares):
-            let unsealKey: [UInt8]
+            defer { for share in shares { share.wipe() } }
+            // Every plain copy of key material below is a local that is wiped before returning.
+            var unsealKey: [UInt8]
             if config.secretShares == 1 {
-                unsealKey = shares[0]
+                unsealKey = shares[0].bytes
             } else {
+                var parts = shares.map(\.bytes)
+                defer { for index in parts.indices { parts[index].wipe() } }
                 do {
-                    unsealKey = try Shamir.combine(shares)
+                    unsealKey = try Shamir.combine(parts)
                 } catch {
                     throw CustosError.badRequest("invalid key: the provided keys do not combine into an unseal key; progress has been reset")
                 }
             }
+            defer { unsealKey.wipe() }
             guard let wrapped = try await physical.get(SealConfig.rootKeyStorageKey) else {
                 throw CustosError(.internal, "the stored root key is missing")
             }
-            let rootKey: [UInt8]
+            var rootKey: [UInt8]
             do {
                 rootKey = try RootKeyWrap.unwrap(wrapped, unsealKey: unsealKey)
             } catch {
                 throw CustosError.badRequest("invalid key: the provided keys do not unseal this server; progress has been reset")
             }
+            defer { rootKey.wipe() }
             try await barrier.unseal(rootKey: rootKey)
             return .unsealed
         }

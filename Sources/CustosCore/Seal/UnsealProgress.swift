@@ -3,19 +3,21 @@ import Foundation
 /// The key shares submitted so far towards an unseal. A plain value so the rules
 /// (threshold, duplicates, reset) are testable without storage.
 package struct UnsealProgress: Sendable {
-    package private(set) var shares: [[UInt8]] = []
+    /// Held in wiped-on-free buffers: shares can wait here for minutes between two operators.
+    private(set) var shares: [SecretBytes] = []
     /// Changes on every reset so an operator can tell two unseal attempts apart (Vault's `nonce`).
     package private(set) var nonce: String = ""
 
     package init() {}
 
-    package enum Outcome: Equatable, Sendable {
+    enum Outcome: Sendable {
         case needMore(progress: Int)
-        case complete(shares: [[UInt8]])
+        /// The shares, handed over: the progress keeps no reference to them.
+        case complete(shares: [SecretBytes])
     }
 
-    package mutating func submit(_ share: [UInt8], threshold: Int) throws(CustosError) -> Outcome {
-        if shares.contains(share) {
+    mutating func submit(_ share: SecretBytes, threshold: Int) throws(CustosError) -> Outcome {
+        if shares.contains(where: { $0.contentsEqual(share) }) {
             throw CustosError.badRequest("this unseal key was already provided in this unseal attempt; provide a different key")
         }
         if let first = shares.first, first.count != share.count {
@@ -25,13 +27,16 @@ package struct UnsealProgress: Sendable {
         shares.append(share)
         if shares.count >= threshold {
             let complete = shares
-            reset()
+            shares.removeAll()
+            nonce = ""
             return .complete(shares: complete)
         }
         return .needMore(progress: shares.count)
     }
 
+    /// Forgets the shares; each is wiped now, whoever else may still refer to it.
     package mutating func reset() {
+        for share in shares { share.wipe() }
         shares.removeAll()
         nonce = ""
     }

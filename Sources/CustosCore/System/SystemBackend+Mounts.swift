@@ -186,10 +186,14 @@ extension SystemBackend {
         }
     }
 
-    /// What `bao kv` asks before it talks to a KV mount: its type and version.
-    func uiMount(_ rawPath: String, _ runtime: Runtime) throws -> LogicalResponse {
-        guard let entry = runtime.mounts.match(rawPath) else {
-            throw CustosError.badRequest("no mount found at \(rawPath)")
+    /// What `bao kv` asks before it talks to a KV mount: its type and version. As in Vault, only
+    /// for a token that may do something on the mount (the "preflight" check); an unknown mount
+    /// gets the same 403, so the answer does not reveal which mounts exist.
+    func uiMount(_ rawPath: String, _ runtime: Runtime, caller: RequestCaller) throws -> LogicalResponse {
+        let shown = rawPath.hasSuffix("/") ? rawPath : rawPath + "/"
+        guard let entry = runtime.mounts.match(rawPath), caller.acl.grantsAccess(underMount: entry.path) else {
+            throw CustosError(.permissionDenied,
+                "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
         }
         struct UIMount: Encodable {
             var type: String

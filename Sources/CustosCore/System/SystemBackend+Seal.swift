@@ -64,9 +64,12 @@ extension SystemBackend {
             guard let text = params.key, !text.isEmpty else {
                 throw CustosError.badRequest("'key' must be specified in the request body as JSON, or 'reset' set to true")
             }
-            guard let share = UnsealKeyEncoding.decode(text) else {
+            guard var decoded = UnsealKeyEncoding.decode(text) else {
                 throw CustosError.badRequest("'key' must be a valid hex or base64 string")
             }
+            // From here on the share lives only in a wiped-on-free buffer.
+            let share = SecretBytes(decoded)
+            decoded.wipe()
             guard try await core.seal.isInitialized() else { throw CustosError.notInitialized }
             try await core.submitUnsealKey(share)
         }

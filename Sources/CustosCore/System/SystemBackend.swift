@@ -52,7 +52,7 @@ struct SystemBackend {
         if let response = try await leasePath(request, caller: caller, runtime: runtime) { return response }
         if path.hasPrefix("sys/internal/ui/mounts/") {
             try Self.require(request, [.read])
-            return try uiMount(String(path.dropFirst("sys/internal/ui/mounts/".count)), runtime)
+            return try uiMount(String(path.dropFirst("sys/internal/ui/mounts/".count)), runtime, caller: caller)
         }
         throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
     }

@@ -14,6 +14,7 @@ extension TokenBackend {
         var numUses: VaultInt?
         var renewable: VaultBool?
         var type: String?
+        var id: String?
     }
 
     /// `auth/token/create` and `create-orphan`: Vault's `handleCreateCommon` without roles.
@@ -36,6 +37,14 @@ extension TokenBackend {
             }
             isOrphan = true
         }
+        // Vault: choosing the id and periodic tokens (which escape the system maximum TTL) are
+        // for root or sudo callers only.
+        if let id = params.id, !id.isEmpty, !caller.hasSudo {
+            throw CustosError.badRequest("root or sudo privileges required to specify token id")
+        }
+        if params.period.map({ $0.seconds > 0 }) == true, !caller.hasSudo {
+            throw CustosError.badRequest("root or sudo privileges required to create periodic token")
+        }
 
         let tokenPolicies = try Self.childPolicies(
             requested: params.policies?.values ?? [], parent: parent.policies, parentHasSudo: caller.hasSudo,
@@ -48,20 +57,22 @@ extension TokenBackend {
         }
 
         let settings = core.settings
-        let period = params.period?.seconds ?? 0
+        var period = params.period?.seconds ?? 0
         let explicitMax = params.explicitMaxTtl?.seconds ?? 0
+        if period > 0, settings.maxLeaseTTL > 0, period > settings.maxLeaseTTL {
+            warnings.append(Self.cappedWarning("period", period, settings.maxLeaseTTL))
+            period = settings.maxLeaseTTL
+        }
         var ttl = period > 0 ? period : (params.ttl ?? params.lease)?.seconds ?? 0
         if ttl == 0 && tokenPolicies != ["root"] {
             ttl = settings.defaultLeaseTTL
         }
         if explicitMax > 0, ttl == 0 || ttl > explicitMax {
-            if ttl > explicitMax {
-                warnings.append("TTL of \"\(Self.goDuration(ttl))\" exceeded the effective max_ttl of \"\(Self.goDuration(explicitMax))\"; TTL value is capped accordingly")
-            }
+            if ttl > explicitMax { warnings.append(Self.cappedWarning("TTL", ttl, explicitMax)) }
             ttl = explicitMax
         }
         if period == 0, ttl > settings.maxLeaseTTL, settings.maxLeaseTTL > 0 {
-            warnings.append("TTL of \"\(Self.goDuration(ttl))\" exceeded the effective max_ttl of \"\(Self.goDuration(settings.maxLeaseTTL))\"; TTL value is capped accordingly")
+            warnings.append(Self.cappedWarning("TTL", ttl, settings.maxLeaseTTL))
             ttl = settings.maxLeaseTTL
         }
 
@@ -81,14 +92,14 @@ extension TokenBackend {
             renewable: params.renewable?.value ?? true,
             expireTime: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil
         )
-        let token = try await tokens.create(entry)
+        let token = try await tokens.create(entry, id: params.id.flatMap { $0.isEmpty ? nil : $0 })
         guard let stored = try await tokens.lookup(token) else { throw CustosError(.internal, "internal error") }
         return LogicalResponse(warnings: warnings, auth: ResponseAuth(clientToken: token, entry: stored, leaseDuration: ttl))
     }
 
     /// Vault's policy rules for a child token: no policies means the parent's; otherwise a subset
-    /// of the parent's unless the parent may sudo; `default` added unless refused (and, for a
-    /// non-sudo parent, only when the parent has it); `root` swallows every other name and
+    /// of the parent's (`default` included) unless the parent may sudo; `default` added unless
+    /// refused (and, for a non-sudo parent, only when the parent has it); `root` swallows every other name and
     /// needs a root parent.
     static func childPolicies(
         requested: [String], parent: [String], parentHasSudo: Bool, noDefaultPolicy: Bool
@@ -100,8 +111,8 @@ extension TokenBackend {
         if requestedNames.isEmpty {
             chosen = parentNames
         } else if !parentHasSudo {
-            let withoutDefault = requestedNames.filter { $0 != "default" }
-            guard Set(withoutDefault).isSubset(of: Set(parentNames)) || parentNames == ["root"] else {
+            // `default` counts like any other name: a parent without it cannot hand it out (Vault).
+            guard Set(requestedNames).isSubset(of: Set(parentNames)) || parentNames == ["root"] else {
                 throw CustosError.badRequest("child policies must be subset of parent")
             }
             chosen = requestedNames
@@ -126,12 +137,9 @@ extension TokenBackend {
         return set.sorted()
     }
 
-    /// Go's `time.Duration` spelling (`3h0m0s`, `90s`), as Vault's warnings print TTLs.
-    static func goDuration(_ seconds: Int64) -> String {
-        let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60)
-        if h > 0 { return "\(h)h\(m)m\(s)s" }
-        if m > 0 { return "\(m)m\(s)s" }
-        return "\(s)s"
+    /// Vault's warning for a TTL or period cut down to a limit, durations spelled as Vault does.
+    static func cappedWarning(_ what: String, _ requested: Int64, _ limit: Int64) -> String {
+        "\(what) of \"\(VaultDuration(seconds: requested))\" exceeded the effective max_ttl of \"\(VaultDuration(seconds: limit))\"; \(what) value is capped accordingly"
     }
 
     /// `token`, or `token-<name>` with every character outside `[A-Za-z0-9-]` turned into `-`.

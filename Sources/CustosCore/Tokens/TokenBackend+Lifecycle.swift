@@ -21,10 +21,10 @@ extension TokenBackend {
     }
 
     private func renew(_ entry: TokenEntry, token: String, increment: VaultDuration?) async throws -> LogicalResponse {
-        let renewed = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: core.settings.maxLeaseTTL)
-        // The TTL just granted, to the nearest second (lookups round the remaining TTL down).
-        let ttl = renewed.expireTime.map { Int64($0.timeIntervalSince(tokens.now()).rounded()) } ?? 0
-        return LogicalResponse(auth: ResponseAuth(clientToken: token, entry: renewed, leaseDuration: ttl))
+        let renewal = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: core.settings.maxLeaseTTL)
+        return LogicalResponse(
+            warnings: renewal.warning.map { [$0] } ?? [],
+            auth: ResponseAuth(clientToken: token, entry: renewal.entry, leaseDuration: renewal.ttl))
     }
 
     /// `revoke`: the token and its whole subtree. An unknown token is not an error (Vault).
@@ -55,10 +55,28 @@ extension TokenBackend {
         return .noContent
     }
 
+    struct RenewAccessorParameters: Decodable {
+        var accessor: String?
+        var increment: VaultDuration?
+    }
+
+    /// `renew-accessor`: renews the token behind an accessor; the answer never shows the token.
+    func renewAccessor(_ request: LogicalRequest) async throws -> LogicalResponse {
+        try SystemBackend.require(request, [.update, .create])
+        let params = try request.decode(RenewAccessorParameters.self)
+        let accessor = try Self.requiredString(params.accessor, name: "accessor")
+        guard let entry = try await tokens.lookup(accessor: accessor) else { throw CustosError.badRequest("invalid accessor") }
+        return try await renew(entry, token: "", increment: params.increment)
+    }
+
+    /// An accessor whose token is already gone is a success with Vault's warning, so that a
+    /// retried revocation does not fail.
     func revokeAccessor(_ request: LogicalRequest) async throws -> LogicalResponse {
         try SystemBackend.require(request, [.update, .create])
         let accessor = try Self.requiredString(try request.decode(AccessorParameter.self).accessor, name: "accessor")
-        guard let entry = try await tokens.lookup(accessor: accessor) else { throw CustosError.badRequest("invalid accessor") }
+        guard let entry = try await tokens.lookup(accessor: accessor) else {
+            return LogicalResponse(warnings: ["No token found with this accessor"])
+        }
         try await tokens.revokeTree(saltedID: entry.saltedID)
         return .noContent
     }

@@ -68,7 +68,7 @@ extension TokenBackend {
             lastRenewal = entry.lastRenewalTime.map(Self.rfc3339)
             lastRenewalTime = entry.lastRenewalTime.map { Int64($0.timeIntervalSince1970) }
             meta = entry.meta.isEmpty ? nil : entry.meta
-            numUses = max(0, entry.numUses)
+            numUses = entry.numUses
             orphan = entry.isOrphan
             path = entry.path
             period = entry.period > 0 ? entry.period : nil
@@ -100,8 +100,9 @@ extension TokenBackend {
     func lookupSelf(_ request: LogicalRequest) async throws -> LogicalResponse {
         try SystemBackend.require(request, [.read, .update, .create])
         let token = request.clientToken ?? ""
-        // Re-read: this request may have used one of the token's uses.
-        let entry = try await tokens.lookup(token) ?? caller.entry
+        // Re-read: this request may have used one of the token's uses; on its last use Vault
+        // shows `num_uses` -1.
+        let entry = try await tokens.storedEntry(token) ?? caller.entry
         return LogicalResponse(data: LookupData(entry, id: token, now: tokens.now()))
     }
 

@@ -24,6 +24,7 @@ struct TokenBackend {
         case "revoke-self": return try await revokeSelf(request)
         case "revoke-orphan": return try await revokeOrphan(request)
         case "revoke-accessor": return try await revokeAccessor(request)
+        case "renew-accessor": return try await renewAccessor(request)
         default:
             throw CustosError(.notFound, "no handler for route \"\(Self.mountPath)\(path)\". route entry not found.")
         }

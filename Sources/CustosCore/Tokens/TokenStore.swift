@@ -2,6 +2,13 @@ import Crypto
 import Foundation
 import Synchronization
 
+/// A renewed token, the TTL granted and Vault's warning when a limit capped it.
+package struct TokenRenewal: Sendable {
+    package var entry: TokenEntry
+    package var ttl: Int64
+    package var warning: String?
+}
+
 /// Tokens, stored under the barrier by the HMAC of their id with a per-cluster salt, so neither the
 /// storage nor a backup of it reveals a usable token. Accessors index the same entries; a parent
 /// index (`parent/<parent>/<child>`) lets a revocation walk the subtree.
@@ -84,6 +91,9 @@ package final class TokenStore: Sendable {
         guard !token.isEmpty else { throw CustosError.badRequest("a token id cannot be empty") }
         var entry = template
         entry.saltedID = saltedID(token)
+        if id != nil, try await stored(entry.saltedID) != nil {
+            throw CustosError.badRequest("cannot create a token with a duplicate ID")
+        }
         if entry.accessor.isEmpty { entry.accessor = TokenID.generate(prefix: "") }
         var operations: [StorageOperation] = [
             .put(Self.idPrefix + entry.saltedID, try JSONEncoder().encode(entry)),
@@ -110,6 +120,12 @@ package final class TokenStore: Sendable {
     package func lookup(_ token: String) async throws -> TokenEntry? {
         guard !token.isEmpty else { return nil }
         return try await live(saltedID: saltedID(token))
+    }
+
+    /// The entry as stored, used up or not (no expiry check): what `lookup-self` shows.
+    package func storedEntry(_ token: String) async throws -> TokenEntry? {
+        guard !token.isEmpty else { return nil }
+        return try await stored(saltedID(token))
     }
 
     package func lookup(accessor: String) async throws -> TokenEntry? {
@@ -168,27 +184,43 @@ package final class TokenStore: Sendable {
         }
     }
 
-    /// Extends a token's life: by `increment` (else its creation TTL), its period for a periodic
-    /// token, never beyond its explicit max TTL nor `maxTTL`. Returns the updated entry.
-    package func renew(_ entry: TokenEntry, increment: Int64?, maxTTL: Int64) async throws -> TokenEntry {
-        let renewed = try await changes.withLock {
+    /// Extends a token's life from now: by `increment` (else its creation TTL), by its period for
+    /// a periodic token. A non-periodic token never lives past `creation time + min(explicit max
+    /// TTL, maxTTL)`; a periodic one past `creation time + explicit max TTL` (Vault: a period
+    /// escapes the system maximum, that is its point). A capped renewal carries Vault's warning;
+    /// a token already at its cap cannot be renewed.
+    package func renew(_ entry: TokenEntry, increment: Int64?, maxTTL: Int64) async throws -> TokenRenewal {
+        let renewal = try await changes.withLock { () async throws -> TokenRenewal in
             guard var current = try await stored(entry.saltedID) else { throw CustosError.badRequest("token not found") }
             guard current.renewable, current.expireTime != nil else { throw CustosError.badRequest("lease is not renewable") }
             let now = now()
-            var ttl = current.period > 0 ? current.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? current.ttl)
-            if maxTTL > 0 { ttl = min(ttl, maxTTL) }
-            var expiry = now.addingTimeInterval(TimeInterval(ttl))
-            if current.explicitMaxTTL > 0 {
-                let cap = current.creationTime.addingTimeInterval(TimeInterval(current.explicitMaxTTL))
-                expiry = min(expiry, cap)
+            let periodic = current.period > 0
+            let requested = periodic ? current.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? current.ttl)
+            let limits = periodic ? [current.explicitMaxTTL] : [current.explicitMaxTTL, maxTTL]
+            var ttl = requested
+            var warning: String?
+            if let limit = limits.filter({ $0 > 0 }).min() {
+                let latest = current.creationTime.addingTimeInterval(TimeInterval(limit))
+                let left = latest.timeIntervalSince(now)
+                guard left > 0 else { throw CustosError.badRequest("past the max TTL, cannot renew") }
+                if TimeInterval(requested) > left {
+                    let shown = VaultDuration(seconds: Int64(left.rounded(.down)))
+                    warning = "TTL of \"\(VaultDuration(seconds: requested))\" exceeded the effective max_ttl of \"\(shown)\"; TTL value is capped accordingly"
+                    current.expireTime = latest
+                    ttl = shown.seconds
+                } else {
+                    current.expireTime = now.addingTimeInterval(TimeInterval(requested))
+                }
+            } else {
+                current.expireTime = now.addingTimeInterval(TimeInterval(requested))
             }
-            current.expireTime = expiry
             current.lastRenewalTime = now
             try await storage.put(Self.idPrefix + current.saltedID, try JSONEncoder().encode(current))
-            return current
+            // Inside the lock: two renewals of one token must not race on its lease.
+            try await observer?.tokenRenewed(current)
+            return TokenRenewal(entry: current, ttl: ttl, warning: warning)
         }
-        try await observer?.tokenRenewed(renewed)
-        return renewed
+        return renewal
     }
 
     /// Revokes a token and, depth first, every token below it. Under the change lock, so that a

@@ -43,19 +43,32 @@ import Testing
 @Suite struct UnsealProgressTests {
     @Test func countsToThresholdThenResets() throws {
         var progress = UnsealProgress()
-        #expect(try progress.submit([1, 2], threshold: 3) == .needMore(progress: 1))
+        let shares = [SecretBytes([1, 2]), SecretBytes([3, 4]), SecretBytes([5, 6])]
+        guard case .needMore(1) = try progress.submit(shares[0], threshold: 3) else { Issue.record("expected progress 1"); return }
         #expect(!progress.nonce.isEmpty)
-        #expect(try progress.submit([3, 4], threshold: 3) == .needMore(progress: 2))
-        #expect(try progress.submit([5, 6], threshold: 3) == .complete(shares: [[1, 2], [3, 4], [5, 6]]))
+        guard case .needMore(2) = try progress.submit(shares[1], threshold: 3) else { Issue.record("expected progress 2"); return }
+        guard case .complete(let complete) = try progress.submit(shares[2], threshold: 3) else { Issue.record("expected completion"); return }
+        #expect(complete.map(\.bytes) == [[1, 2], [3, 4], [5, 6]])
         #expect(progress.shares.isEmpty)
+        #expect(progress.nonce.isEmpty)
     }
 
     @Test func refusesDuplicatesAndOddLengths() throws {
         var progress = UnsealProgress()
-        _ = try progress.submit([1, 2], threshold: 3)
-        #expect(throws: CustosError.self) { try progress.submit([1, 2], threshold: 3) }
-        #expect(throws: CustosError.self) { try progress.submit([1, 2, 3], threshold: 3) }
+        _ = try progress.submit(SecretBytes([1, 2]), threshold: 3)
+        #expect(throws: CustosError.self) { try progress.submit(SecretBytes([1, 2]), threshold: 3) }
+        #expect(throws: CustosError.self) { try progress.submit(SecretBytes([1, 2, 3]), threshold: 3) }
         #expect(progress.shares.count == 1)
+    }
+
+    /// A reset (seal, `reset=true`) wipes the waiting shares, not only forgets them.
+    @Test func resetWipesTheSharesItHeld() throws {
+        var progress = UnsealProgress()
+        let share = SecretBytes([9, 8, 7, 6])
+        _ = try progress.submit(share, threshold: 2)
+        progress.reset()
+        #expect(share.bytes == [0, 0, 0, 0])
+        #expect(progress.shares.isEmpty)
     }
 
     @Test func keysAsHexOrBase64() {
