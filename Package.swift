@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "PluginHostTests",
             dependencies: [
-                "PluginHost", "DatabasePluginProtocol", "custos-test-plugin", "noop-database-plugin",
+                "PluginHost", "DatabasePluginProtocol", "CustosTesting", "custos-test-plugin", "noop-database-plugin",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosServerTests",
-            dependencies: ["CustosServer", "CustosCore"],
+            dependencies: ["CustosServer", "CustosCore", "CustosTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

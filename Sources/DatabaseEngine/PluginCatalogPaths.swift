@@ -46,6 +46,9 @@ struct PluginCatalogPaths: SystemPathHandler {
             return LogicalResponse(data: EntryInfo(entry))
         case .create, .update:
             let params = try request.decode(RegisterParameters.self)
+            if params.ociImage.map({ !$0.isEmpty }) == true || params.runtime.map({ !$0.isEmpty }) == true {
+                throw CustosError.badRequest("container plugins (oci_image, runtime) are not supported: register an executable")
+            }
             guard let sha = params.sha256, !sha.isEmpty else { throw CustosError.badRequest("missing sha256") }
             guard let command = params.command, !command.isEmpty else { throw CustosError.badRequest("missing command") }
             try await catalog.register(PluginCatalogEntry(
@@ -68,6 +71,9 @@ struct PluginCatalogPaths: SystemPathHandler {
         var version: String?
         /// Vault's CLI sends the type as a number, others as a string; the path already says it.
         var type: JSONValue?
+        /// Container plugins (Vault 1.15+); Custos runs executables only, refused when set.
+        var ociImage: String?
+        var runtime: String?
     }
 
     /// A catalog entry as Vault shows it; `env` is left out (it may hold credentials).

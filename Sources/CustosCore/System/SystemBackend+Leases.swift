@@ -174,6 +174,8 @@ extension SystemBackend {
 
     struct LeaseTypeParameters: Decodable {
         var type: String?
+        var includeChildNamespaces: VaultBool?
+        var limit: String?
     }
 
     /// GET `sys/leases?type=irrevocable`: the leases whose revocation kept failing, with the error.

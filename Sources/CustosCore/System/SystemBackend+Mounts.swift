@@ -68,6 +68,10 @@ extension SystemBackend {
         var options: [String: String]?
         var local: VaultBool?
         var sealWrap: VaultBool?
+        // Parameters Vault's API has and clients send (often empty); accepted, without effect here.
+        var externalEntropyAccess: VaultBool?
+        var pluginName: String?
+        var pluginVersion: String?
     }
 
     func mountPath(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse {
@@ -112,6 +116,20 @@ extension SystemBackend {
         var maxLeaseTtl: TTLParameter?
         var description: String?
         var options: [String: String]?
+        // Tune parameters of Vault's API that `bao secrets tune` and hvac send (usually empty);
+        // accepted so that they are not reported as unknown, without effect in Custos.
+        var forceNoCache: JSONValue?
+        var auditNonHmacRequestKeys: JSONValue?
+        var auditNonHmacResponseKeys: JSONValue?
+        var listingVisibility: JSONValue?
+        var passthroughRequestHeaders: JSONValue?
+        var allowedResponseHeaders: JSONValue?
+        var tokenType: JSONValue?
+        var allowedManagedKeys: JSONValue?
+        var pluginVersion: JSONValue?
+        var userLockoutConfig: JSONValue?
+        var delegatedAuthAccessors: JSONValue?
+        var identityTokenKey: JSONValue?
     }
 
     struct TuneInfo: Encodable {

@@ -8,6 +8,8 @@ extension SystemBackend {
         var rootTokenPgpKey: String?
         var storedShares: VaultInt?
         var recoveryShares: VaultInt?
+        var recoveryThreshold: VaultInt?
+        var recoveryPgpKeys: [String]?
     }
 
     struct InitResponse: Encodable {

@@ -15,6 +15,8 @@ extension TokenBackend {
         var renewable: VaultBool?
         var type: String?
         var id: String?
+        /// Only meaningful with token roles, which Custos does not have; the CLI sends it empty.
+        var entityAlias: String?
     }
 
     /// `auth/token/create` and `create-orphan`: Vault's `handleCreateCommon` without roles.
@@ -39,8 +41,12 @@ extension TokenBackend {
         }
         // Vault: choosing the id and periodic tokens (which escape the system maximum TTL) are
         // for root or sudo callers only.
-        if let id = params.id, !id.isEmpty, !caller.hasSudo {
-            throw CustosError.badRequest("root or sudo privileges required to specify token id")
+        if let alias = params.entityAlias, !alias.isEmpty {
+            throw CustosError.badRequest("'entity_alias' is only allowed in combination with token role")
+        }
+        if let id = params.id, !id.isEmpty {
+            guard caller.hasSudo else { throw CustosError.badRequest("root or sudo privileges required to specify token id") }
+            guard !id.contains(".") else { throw CustosError.badRequest("custom token ID cannot have a '.' in the value") }
         }
         if params.period.map({ $0.seconds > 0 }) == true, !caller.hasSudo {
             throw CustosError.badRequest("root or sudo privileges required to create periodic token")

@@ -44,6 +44,11 @@ struct TokenHardeningTests {
         #expect(chosen.auth?.clientToken == "chosen-id-1")
         #expect(try await fixture.call(.read, "auth/token/lookup-self", token: "chosen-id-1").data != nil)
         #expect(await fixture.failure(.update, "auth/token/create", #"{"id": "chosen-id-1"}"#, token: fixture.root)?.code == .badRequest)
+        #expect(await fixture.failure(.update, "auth/token/create", #"{"id": "a.b"}"#, token: fixture.root)
+            == CustosError.badRequest("custom token ID cannot have a '.' in the value"))
+        // What the CLI sends by default is known, not warned about.
+        let cli = try await fixture.call(.update, "auth/token/create", #"{"entity_alias": "", "type": "service"}"#, token: fixture.root)
+        #expect(cli.warnings.isEmpty)
     }
 
     @Test func alternateSpellingsOfParametersAreIgnoredWithAWarning() async throws {
