@@ -39,6 +39,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard dev || config != nil else {
             throw CommandFailure.usage("custos server needs -config FILE or -dev")
         }
+        FreedMemoryWipe.ensure()
         var configuration: ServerConfiguration
         var devDirectory: URL?
         if dev {
