@@ -3,7 +3,7 @@ import Foundation
 extension Core {
     /// Mounts a new engine; persisted before it serves.
     func enableMount(_ entry: MountEntry) async throws {
-        guard let type = engineTypes[entry.type] else {
+        guard let type = engineType(entry.type) else {
             throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
         }
         try type.validateOptions(entry.options)
@@ -33,9 +33,12 @@ extension Core {
                 throw CustosError(.badRequest, "failed to revoke \(revocation.failed.count + revocation.skippedBusy) lease(s) of \(removed.path); the mount was not disabled")
             }
             try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
+            let engine = runtime.engines[removed.uuid]
             runtime.mounts = table
             runtime.engines[removed.uuid] = nil
             self.publish(runtime)
+            // Its leases are gone; now it may close what it holds (plugin connections).
+            await engine?.stop()
             try await self.purge(prefix: removed.storagePrefix)
         }
     }
@@ -47,9 +50,9 @@ extension Core {
             table.update(entry)
             try await self.barrier.put(MountTable.storageKey, try JSONEncoder().encode(table))
             runtime.mounts = table
-            // The engine sees its new settings on its next construction; rebuild it now.
-            runtime.engines[entry.uuid] = try await self.makeEngine(for: entry)
             self.publish(runtime)
+            // The engine keeps its state (connections, caches) and learns the new settings.
+            await runtime.engines[entry.uuid]?.tuned(to: entry)
         }
     }
 

@@ -9,7 +9,7 @@ extension Core {
             let cluster = ClusterInfo(name: "custos-cluster-\(UUID().uuidString.lowercased().prefix(8))", id: UUID().uuidString.lowercased())
             var table = MountTable()
             for entry in initialMounts {
-                guard let type = self.engineTypes[entry.type] else {
+                guard let type = self.engineType(entry.type) else {
                     throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
                 }
                 try type.validateOptions(entry.options)
@@ -88,6 +88,8 @@ extension Core {
             task = nil
         }
         await previous?.expiration.stop()
+        // After the expiration manager: no revocation runs through an engine that stopped.
+        for engine in previous?.engines.values ?? [:].values { await engine.stop() }
         await seal.sealBarrier()
         logger.info("sealed")
     }

@@ -8,7 +8,8 @@ package final class Core: Sendable {
     let physical: any StorageBackend
     let barrier: Barrier
     package let settings: CoreSettings
-    let engineTypes: [String: SecretsEngineType]
+    /// Engine kinds by name; the executable registers more (`register`) before the core serves.
+    let engineTypeTable: Mutex<[String: SecretsEngineType]>
     let logger: Logger
     let runtime = Mutex<Runtime?>(nil)
     let seal: SealController
@@ -22,7 +23,7 @@ package final class Core: Sendable {
         self.physical = physical
         self.barrier = Barrier(physical: physical)
         self.settings = settings
-        self.engineTypes = Dictionary(engineTypes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        self.engineTypeTable = Mutex(Dictionary(engineTypes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }))
         self.logger = logger
         self.seal = SealController(physical: physical, barrier: barrier)
     }
@@ -101,8 +102,18 @@ package final class Core: Sendable {
         SystemView(defaultLeaseTTL: settings.defaultLeaseTTL, maxLeaseTTL: settings.maxLeaseTTL)
     }
 
+    /// Adds an engine kind, built by a factory that captured what it needs (the `database`
+    /// engine's plugin supervisor). Call before the core serves requests or unseals.
+    package func register(_ type: SecretsEngineType) {
+        engineTypeTable.withLock { $0[type.name] = type }
+    }
+
+    func engineType(_ name: String) -> SecretsEngineType? {
+        engineTypeTable.withLock { $0[name] }
+    }
+
     func makeEngine(for entry: MountEntry) async throws -> any SecretsEngine {
-        guard let type = engineTypes[entry.type] else {
+        guard let type = engineType(entry.type) else {
             throw CustosError.badRequest("plugin not found in the catalog: \(entry.type)")
         }
         let context = EngineContext(

@@ -12,6 +12,12 @@ package protocol SecretsEngine: Sendable {
     func revoke(_ lease: LeaseEntry) async throws
     /// Extends what a lease stands for to `ttl` from now.
     func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws
+    /// The mount was tuned (`sys/mounts/<path>/tune`): the engine stays, with new settings.
+    /// Requests always carry the current entry as `EngineRequest.mount`.
+    func tuned(to mount: MountEntry) async
+    /// The mount stops serving: on seal, and on disable once its leases are revoked. Close
+    /// connections and stop background work; the next unseal or enable makes a new engine.
+    func stop() async
 }
 
 extension SecretsEngine {
@@ -25,6 +31,9 @@ extension SecretsEngine {
     package func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
         throw LeaseError(.notRenewable, "lease is not renewable")
     }
+
+    package func tuned(to mount: MountEntry) async {}
+    package func stop() async {}
 }
 
 /// A request as an engine sees it.

@@ -179,7 +179,7 @@ extension SystemBackend {
             if let options = params.options {
                 var merged = entry.options
                 for (key, value) in options { merged[key] = value }
-                try core.engineTypes[entry.type]?.validateOptions(merged)
+                try core.engineType(entry.type)?.validateOptions(merged)
                 entry.options = merged.filter { !$0.value.isEmpty }
             }
             entry.config = config

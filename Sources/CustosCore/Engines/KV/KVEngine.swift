@@ -5,7 +5,6 @@ import Foundation
 package struct KVEngine: SecretsEngine {
     let storage: any StorageBackend
     let system: SystemView
-    let mount: MountEntry
 
     package static let type = SecretsEngineType(
         name: "kv",
@@ -21,7 +20,7 @@ package struct KVEngine: SecretsEngine {
                 }
             }
         },
-        make: { context in KVEngine(storage: context.storage, system: context.system, mount: context.mount) }
+        make: { context in KVEngine(storage: context.storage, system: context.system) }
     )
 
     package func handle(_ request: EngineRequest) async throws -> LogicalResponse {
@@ -35,7 +34,7 @@ package struct KVEngine: SecretsEngine {
                 throw CustosError(.notFound, messages: [])
             }
             let data = try JSONDecoder().decode([String: JSONValue].self, from: stored)
-            return LogicalResponse(data: data, leaseDuration: leaseDuration(of: data))
+            return LogicalResponse(data: data, leaseDuration: leaseDuration(of: data, mount: request.mount))
         case .list:
             let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
             let keys = try await storage.list(prefix: prefix)
@@ -43,7 +42,7 @@ package struct KVEngine: SecretsEngine {
             return LogicalResponse(data: ["keys": keys])
         case .create, .update:
             guard !key.isEmpty, !key.hasSuffix("/") else {
-                throw CustosError.badRequest("missing secret path: write to a path below the mount, such as \(mount.path)my-secret")
+                throw CustosError.badRequest("missing secret path: write to a path below the mount, such as \(request.mount.path)my-secret")
             }
             let data = try request.dataObject()
             guard !data.isEmpty else { throw CustosError.badRequest("no data provided") }
@@ -68,7 +67,7 @@ package struct KVEngine: SecretsEngine {
     }
 
     /// KV v1 reports a refresh interval: the secret's own `ttl` key, else the mount's default.
-    private func leaseDuration(of data: [String: JSONValue]) -> Int64 {
+    private func leaseDuration(of data: [String: JSONValue], mount: MountEntry) -> Int64 {
         if let ttl = data["ttl"], let seconds = try? Self.ttlSeconds(ttl) { return seconds }
         let maxTTL = mount.config.maxLeaseTTL > 0 ? mount.config.maxLeaseTTL : system.maxLeaseTTL
         return min(mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : system.defaultLeaseTTL, maxTTL)
