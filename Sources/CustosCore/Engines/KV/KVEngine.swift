@@ -23,47 +23,70 @@ package struct KVEngine: SecretsEngine {
         make: { context in KVEngine(storage: context.storage, system: context.system) }
     )
 
+    /// KV's one path family: any key below the mount (Vault's `.*`).
+    var paths: EnginePathTable {
+        EnginePathTable([
+            EnginePath(
+                "{key*}", help: "Pass-through secret storage: any JSON object at any path.",
+                operations: [
+                    .read: { request, match in try await read(match["key"], request) },
+                    .list: { _, match in try await list(match["key"]) },
+                    .update: { request, match in try await write(match["key"], request) },
+                    .delete: { _, match in try await delete(match["key"]) },
+                ],
+                exists: { _, match in
+                    let key = match["key"]
+                    return !key.isEmpty && !key.hasSuffix("/") ? try await storage.get(key) != nil : true
+                }),
+        ])
+    }
+
     package func handle(_ request: EngineRequest) async throws -> LogicalResponse {
         let key = request.path
         if key.contains("//") || key.split(separator: "/").contains(where: { $0 == ".." }) {
             throw CustosError.badRequest("invalid path \"\(key)\"")
         }
-        switch request.operation {
-        case .read:
-            guard !key.isEmpty, let stored = try await storage.get(key) else {
-                throw CustosError(.notFound, messages: [])
-            }
-            let data = try JSONDecoder().decode([String: JSONValue].self, from: stored)
-            return LogicalResponse(data: data, leaseDuration: leaseDuration(of: data, mount: request.mount))
-        case .list:
-            let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
-            let keys = try await storage.list(prefix: prefix)
-            guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
-            return LogicalResponse(data: ["keys": keys])
-        case .create, .update:
-            guard !key.isEmpty, !key.hasSuffix("/") else {
-                throw CustosError.badRequest("missing secret path: write to a path below the mount, such as \(request.mount.path)my-secret")
-            }
-            let data = try request.dataObject()
-            guard !data.isEmpty else { throw CustosError.badRequest("no data provided") }
-            if let ttl = data["ttl"] {
-                _ = try Self.ttlSeconds(ttl)
-            }
-            try await storage.put(key, try JSONEncoder().encode(data))
-            return .noContent
-        case .delete:
-            guard !key.isEmpty else { throw CustosError.unsupportedOperation() }
-            try await storage.delete(key)
-            return .noContent
-        case .patch:
-            throw CustosError.unsupportedOperation()
-        }
+        return try await paths.handle(request)
     }
 
     package func exists(_ request: EngineRequest) async throws -> Bool? {
         let key = request.path
         guard !key.isEmpty, !key.hasSuffix("/") else { return nil }
-        return try await storage.get(key) != nil
+        return try await paths.exists(request)
+    }
+
+    private func read(_ key: String, _ request: EngineRequest) async throws -> LogicalResponse {
+        guard !key.isEmpty, let stored = try await storage.get(key) else {
+            throw CustosError(.notFound, messages: [])
+        }
+        let data = try JSONDecoder().decode([String: JSONValue].self, from: stored)
+        return LogicalResponse(data: data, leaseDuration: leaseDuration(of: data, mount: request.mount))
+    }
+
+    private func list(_ key: String) async throws -> LogicalResponse {
+        let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
+        let keys = try await storage.list(prefix: prefix)
+        guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
+        return LogicalResponse(data: ["keys": keys])
+    }
+
+    private func write(_ key: String, _ request: EngineRequest) async throws -> LogicalResponse {
+        guard !key.isEmpty, !key.hasSuffix("/") else {
+            throw CustosError.badRequest("missing secret path: write to a path below the mount, such as \(request.mount.path)my-secret")
+        }
+        let data = try request.dataObject()
+        guard !data.isEmpty else { throw CustosError.badRequest("no data provided") }
+        if let ttl = data["ttl"] {
+            _ = try Self.ttlSeconds(ttl)
+        }
+        try await storage.put(key, try JSONEncoder().encode(data))
+        return .noContent
+    }
+
+    private func delete(_ key: String) async throws -> LogicalResponse {
+        guard !key.isEmpty else { throw CustosError.unsupportedOperation() }
+        try await storage.delete(key)
+        return .noContent
     }
 
     /// KV v1 reports a refresh interval: the secret's own `ttl` key, else the mount's default.

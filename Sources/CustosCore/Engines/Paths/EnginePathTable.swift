@@ -1,0 +1,67 @@
+/// One family of an engine's paths (Vault's `framework.Path`): a pattern, the operations it
+/// serves with a typed handler each, an optional existence check (create vs update for the ACL)
+/// and a help line.
+package struct EnginePath: Sendable {
+    package typealias Handler = @Sendable (EngineRequest, EnginePathMatch) async throws -> LogicalResponse
+
+    package var pattern: EnginePathPattern
+    package var operations: [LogicalOperation: Handler]
+    package var exists: (@Sendable (EngineRequest, EnginePathMatch) async throws -> Bool)?
+    package var help: String
+
+    package init(
+        _ pattern: String,
+        help: String,
+        operations: [LogicalOperation: Handler],
+        exists: (@Sendable (EngineRequest, EnginePathMatch) async throws -> Bool)? = nil
+    ) {
+        self.pattern = EnginePathPattern(pattern)
+        self.help = help
+        self.operations = operations
+        self.exists = exists
+    }
+
+    /// A handler whose request data is decoded into `Parameters` first: each path is typed at the
+    /// edge, and a malformed body is a 400 before the handler runs.
+    package static func typed<Parameters: Decodable>(
+        _ type: Parameters.Type,
+        _ body: @escaping @Sendable (EngineRequest, EnginePathMatch, Parameters) async throws -> LogicalResponse
+    ) -> Handler {
+        { request, match in try await body(request, match, try request.decode(Parameters.self)) }
+    }
+}
+
+/// An engine's paths, tried in order: the first pattern that matches serves the request. A path
+/// no pattern matches is a 404, an operation its pattern does not serve a 405, as in Vault.
+package struct EnginePathTable: Sendable {
+    package let paths: [EnginePath]
+
+    package init(_ paths: [EnginePath]) { self.paths = paths }
+
+    package func route(_ path: String) -> (EnginePath, EnginePathMatch)? {
+        for candidate in paths {
+            if let match = candidate.pattern.match(path) { return (candidate, match) }
+        }
+        return nil
+    }
+
+    package func handle(_ request: EngineRequest) async throws -> LogicalResponse {
+        guard let (path, match) = route(request.path) else {
+            throw CustosError(.notFound, "no handler for route \"\(request.mount.path)\(request.path)\". route entry not found.")
+        }
+        // The ACL turns an update on a missing target into `create`; a path that serves only
+        // one of the two answers both, as Vault's framework does.
+        let operation = request.operation
+        let handler = path.operations[operation]
+            ?? (operation == .create ? path.operations[.update] : nil)
+            ?? (operation == .update ? path.operations[.create] : nil)
+        guard let handler else { throw CustosError.unsupportedOperation() }
+        return try await handler(request, match)
+    }
+
+    /// nil when the path has no existence check (the ACL then asks for `update`).
+    package func exists(_ request: EngineRequest) async throws -> Bool? {
+        guard let (path, match) = route(request.path), let exists = path.exists else { return nil }
+        return try await exists(request, match)
+    }
+}
