@@ -22,7 +22,7 @@ package enum RequestDecoding {
         } catch {
             throw CustosError.badRequest("failed to parse JSON input")
         }
-        if let warnings = RequestWarnings.current {
+        if let warnings = RequestWarnings.current, !(value is any OpenParameters) {
             reportKeys(of: value, input: input, to: warnings)
         }
         return value
@@ -111,6 +111,10 @@ package enum RequestDecoding {
         return out
     }
 }
+
+/// Parameters of a path that takes more than its struct names (a database connection's plugin
+/// fields): keys outside the struct are the path's to use, not ignored, so they are not warned about.
+package protocol OpenParameters {}
 
 /// An integer parameter that also accepts a numeric string (`"5"`).
 package struct VaultInt: Sendable, Hashable, Codable {

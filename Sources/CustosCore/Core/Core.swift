@@ -98,6 +98,11 @@ package final class Core: Sendable {
             engine: engine, runtime: runtime)
     }
 
+    /// `sys/policies/password/`: stateless over the barrier, so usable by engines and `sys/` alike.
+    package var passwordPolicies: PasswordPolicyStore {
+        PasswordPolicyStore(storage: StorageView(backend: barrier, prefix: "sys/password-policy/"))
+    }
+
     var systemView: SystemView {
         SystemView(defaultLeaseTTL: settings.defaultLeaseTTL, maxLeaseTTL: settings.maxLeaseTTL)
     }
@@ -121,7 +126,8 @@ package final class Core: Sendable {
             mount: entry,
             system: systemView,
             logger: logger,
-            leases: leaseIssuer
+            leases: leaseIssuer,
+            passwords: passwordPolicies
         )
         return try await type.make(context)
     }

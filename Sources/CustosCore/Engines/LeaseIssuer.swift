@@ -34,6 +34,32 @@ package struct LeaseIssuer: Sendable {
     }
 }
 
+extension LeaseIssuer {
+    /// The mount's outstanding leases below `path` (relative to the mount), with their internal
+    /// data: what an engine checks before it deletes something leases still depend on.
+    package func leases(of mount: MountEntry, under path: String = "") async throws -> [LeaseEntry] {
+        guard let manager = manager() else { throw CustosError.sealed }
+        var found: [LeaseEntry] = []
+        var folders = [mount.path + path]
+        while let folder = folders.popLast() {
+            for key in try await manager.list(prefix: folder) {
+                if key.hasSuffix("/") {
+                    folders.append(folder + key)
+                } else if let lease = try await manager.lookup(folder + key) {
+                    found.append(lease)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Revokes a lease now (through the engine's `revoke`), as `sys/leases/revoke` does.
+    package func revoke(_ id: String) async throws {
+        guard let manager = manager() else { throw CustosError.sealed }
+        try await manager.revoke(id)
+    }
+}
+
 /// The write-ahead records one request began; the core reads them once the engine returns.
 package final class PendingIssueTracker: Sendable {
     private let records = Mutex<[PendingIssue]>([])

@@ -71,6 +71,8 @@ package struct EngineContext: Sendable {
     package var logger: Logger
     /// Crash-safe issuance for engines that create external objects (see `LeaseIssuer`).
     package var leases: LeaseIssuer = .unavailable
+    /// Passwords from `sys/policies/password/<name>` (or Vault's default policy).
+    package var passwords: PasswordPolicyStore?
 }
 
 /// Read-only facts about the system an engine may need.

@@ -24,6 +24,7 @@ struct SystemBackend {
         let path = request.path
         if let response = try await policyPath(request, policies: runtime.policies) { return response }
         if let response = try await capabilitiesPath(request, caller: caller, runtime: runtime) { return response }
+        if let response = try await passwordPolicyPath(request) { return response }
         switch path {
         case "sys/seal":
             try Self.require(request, [.update, .create])
