@@ -29,7 +29,8 @@ package struct ACL: Sendable {
         var prefixes = ByteTrie()
         var segmented = SegmentTrie()
         for policy in policies where !policy.isRoot {
-            for rule in policy.rules {
+            // A templated path renders to nothing for a token without an identity entity.
+            for rule in policy.rules where !rule.isTemplated {
                 let pattern = PathPattern(rule.pattern)
                 let key = PatternIndexKey(kind: pattern.kind, key: pattern.key)
                 if let existing = positions[key] {

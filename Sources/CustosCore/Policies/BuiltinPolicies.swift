@@ -9,10 +9,9 @@ package enum BuiltinPolicies {
     /// that `defaultPolicyText` parses to exactly these rules.
     package static let `default` = Policy(name: "default", rules: defaultRules, raw: defaultPolicyText)
 
-    /// Names that `sys/policies/acl` refuses to write or delete.
-    package static let immutableNames: Set<String> = ["root"]
-    /// Names that may be rewritten but never deleted.
-    package static let undeletableNames: Set<String> = ["root", "default"]
+    /// Names that `sys/policies/acl` refuses to write or delete, as Vault does: `root`, and
+    /// `response-wrapping`, the policy Vault gives its response-wrapping tokens.
+    package static let immutableNames: Set<String> = ["root", "response-wrapping"]
 
     private static let defaultRules: [PathRule] = [
         PathRule(pattern: "auth/token/lookup-self", capabilities: [.read]),

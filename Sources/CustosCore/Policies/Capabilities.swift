@@ -14,14 +14,17 @@ package struct Capabilities: OptionSet, Sendable, Hashable, CustomStringConverti
     package static let list = Capabilities(rawValue: 1 << 5)
     package static let sudo = Capabilities(rawValue: 1 << 6)
     package static let deny = Capabilities(rawValue: 1 << 7)
+    /// OpenBao's recursive listing. Accepted so OpenBao policies load; Custos has no scan
+    /// operation, so it grants nothing more.
+    package static let scan = Capabilities(rawValue: 1 << 8)
 
     /// Every capability except `deny`: what the root policy amounts to.
-    package static let allGranting: Capabilities = [.create, .read, .update, .patch, .delete, .list, .sudo]
+    package static let allGranting: Capabilities = [.create, .read, .update, .patch, .delete, .list, .sudo, .scan]
 
     /// Vault's names, in alphabetical order (the order `sys/capabilities` answers in).
     package static let named: [(name: String, capability: Capabilities)] = [
         ("create", .create), ("delete", .delete), ("deny", .deny), ("list", .list),
-        ("patch", .patch), ("read", .read), ("sudo", .sudo), ("update", .update),
+        ("patch", .patch), ("read", .read), ("scan", .scan), ("sudo", .sudo), ("update", .update),
     ]
 
     /// The capability spelled `name` as in a policy (`"read"`), nil for an unknown name.

@@ -1,7 +1,8 @@
 /// One `path "<pattern>" { ... }` stanza of an ACL policy.
 package struct PathRule: Sendable, Equatable {
-    /// The pattern as written, without a leading `/`: an exact path, a prefix glob ending in `*`,
-    /// and/or `+` segments that match exactly one path segment each.
+    /// The pattern as the parser leaves it (one leading `/` dropped): an exact path, a prefix
+    /// glob ending in `*`, and/or `+` segments that match exactly one path segment each. A `*`
+    /// elsewhere is an ordinary character.
     package var pattern: String
     package var capabilities: Capabilities
     /// Parameter name (lower-cased) -> permitted values; `[]` means any value. `"*"` names any parameter.
@@ -21,7 +22,7 @@ package struct PathRule: Sendable, Equatable {
         minWrappingTTL: Duration? = nil,
         maxWrappingTTL: Duration? = nil
     ) {
-        self.pattern = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
+        self.pattern = pattern
         // A rule that denies grants nothing else, whatever else it lists (as in Vault).
         self.capabilities = capabilities.contains(.deny) ? .deny : capabilities
         self.allowedParameters = allowedParameters
@@ -30,6 +31,11 @@ package struct PathRule: Sendable, Equatable {
         self.minWrappingTTL = minWrappingTTL
         self.maxWrappingTTL = maxWrappingTTL
     }
+
+    /// A path with identity templates (`{{identity.entity.id}}`; the parser checked the braces).
+    /// Vault renders it from the token's entity and skips it when that fails, as it always does
+    /// for a token without one; Custos tokens never have one.
+    package var isTemplated: Bool { pattern.contains("{{") }
 }
 
 /// A named ACL policy: its rules and the text it was parsed from (returned by `sys/policy/<name>`).
@@ -60,6 +66,8 @@ package struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible 
     package enum Code: String, Sendable, Equatable {
         case invalidName = "invalid_name"
         case invalidRule = "invalid_rule"
+        case invalidKey = "invalid_key"
+        case invalidEncoding = "invalid_encoding"
         case invalidCapability = "invalid_capability"
         case invalidPattern = "invalid_pattern"
         case invalidParameter = "invalid_parameter"

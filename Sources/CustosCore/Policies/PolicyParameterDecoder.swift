@@ -3,33 +3,40 @@
 /// `required_parameters = ["type"]`, from HCL or JSON.
 enum PolicyParameterDecoder {
     /// Parameter name (lower-cased) -> values, typed as written (a number or boolean entry does
-    /// not match a string value, as in Vault); a single scalar counts as a one-element list.
-    static func valueMap(_ item: HCLItem, pattern: String) throws -> [String: [PolicyParameterValue]] {
-        let field = item.keys.last ?? "parameters"
-        let object = try item.object()
+    /// not match a string value, as in Vault). `items` are every occurrence of the attribute in
+    /// the stanza: as in Vault's HCL decoding, a name given twice (in one object or in repeated
+    /// attributes) gets the two lists appended, so `x = []` then `x = ["1"]` allows only "1".
+    static func valueMap(_ items: [HCLItem], pattern: String) throws -> [String: [PolicyParameterValue]] {
         var result: [String: [PolicyParameterValue]] = [:]
-        for entry in object.items {
-            guard let name = entry.keys.first else { continue }
-            try validate(name: name, field: field, pattern: pattern, wildcardPermitted: true, at: entry.position)
-            let values = try scalars(entry, field: field, pattern: pattern)
-            let key = name.lowercased()
-            if let current = result[key] {
-                result[key] = (current.isEmpty || values.isEmpty) ? [] : current + values
-            } else {
-                result[key] = values
+        for item in items {
+            let field = item.keys.last ?? "parameters"
+            for entry in try item.object().items {
+                guard let name = entry.keys.first else { continue }
+                try validate(name: name, field: field, pattern: pattern, wildcardPermitted: true, at: entry.position)
+                result[name.lowercased(), default: []] += try scalars(entry, field: field, pattern: pattern)
             }
         }
         return result
     }
 
-    static func requiredNames(_ item: HCLItem, pattern: String) throws -> [String] {
-        let names = try item.stringList()
-        for name in names {
-            try validate(
-                name: name, field: "required_parameters", pattern: pattern, wildcardPermitted: false,
-                at: item.valuePosition)
+    /// Every occurrence's names, appended; each must be a list (a bare string is refused, as in Vault).
+    static func requiredNames(_ items: [HCLItem], pattern: String) throws -> [String] {
+        var names: [String] = []
+        for item in items {
+            guard case .list = item.value else {
+                throw PolicyError(
+                    .invalidParameter,
+                    "path \"\(pattern)\": required_parameters must be a list of strings, got \(item.value.kindDescription)",
+                    at: item.valuePosition)
+            }
+            for name in try item.stringList() {
+                try validate(
+                    name: name, field: "required_parameters", pattern: pattern, wildcardPermitted: false,
+                    at: item.valuePosition)
+                names.append(name.lowercased())
+            }
         }
-        return names.map { $0.lowercased() }
+        return names
     }
 
     /// Names are plain parameter names or `"*"`. Vault's newer JSON-pointer keys (`"/a/b"`) are
@@ -73,7 +80,13 @@ enum PolicyParameterDecoder {
                     at: entry.valuePosition)
             }
         }
-        if case .list(let elements) = entry.value { return try elements.map(scalar) }
-        return [try scalar(entry.value)]
+        // Vault decodes each entry into a list: a bare scalar is refused, not read as one element.
+        guard case .list(let elements) = entry.value else {
+            throw PolicyError(
+                .invalidParameter,
+                "path \"\(pattern)\": \(field): \"\(entry.keys.first ?? "")\" must be a list of values, got \(entry.value.kindDescription)",
+                at: entry.valuePosition)
+        }
+        return try elements.map(scalar)
     }
 }

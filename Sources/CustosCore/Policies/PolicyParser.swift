@@ -1,17 +1,17 @@
-/// Parses an ACL policy written in HCL or JSON (Vault's policy language) into a `Policy`.
+/// Parses an ACL policy written in HCL or JSON (Vault's policy language) into a `Policy`,
+/// accepting and reading the same texts as OpenBao 2.7.2.
 ///
-/// Throws `HCLError` for malformed text or a wrong shape (unknown key, a string where a list is
-/// expected), `PolicyError` for content Custos refuses (unknown capability, misplaced `*`, bad
-/// duration). Both carry the line and column of the offending item.
+/// Throws `HCLError` for malformed text, `PolicyError` for a wrong shape or content Custos
+/// refuses (unknown key or capability, unbalanced template, bad duration). Both carry the line
+/// and column of the offending item.
 package enum PolicyParser {
+    /// Rules plus the remarks a policy write answers with (the text is accepted as it is).
+    package struct Output: Sendable, Equatable {
+        package var rules: [PathRule]
+        package var warnings: [String]
+    }
+
     static let topLevelKeys: Set<String> = ["name", "path"]
-    static let ruleKeys: Set<String> = [
-        "comment", "policy", "capabilities", "allowed_parameters", "denied_parameters",
-        "required_parameters", "min_wrapping_ttl", "max_wrapping_ttl",
-        // Vault Enterprise features: recognised so they can be refused by name (below) rather
-        // than silently dropped, which would grant without the MFA / approval they demand.
-        "mfa_methods", "control_group",
-    ]
 
     package static func parse(name: String, text: String) throws -> Policy {
         let normalizedName = Policy.normalizedName(name)
@@ -20,110 +20,44 @@ package enum PolicyParser {
         guard normalizedName != BuiltinPolicies.root.name else {
             throw PolicyError(.invalidName, "the root policy is built in and cannot be written")
         }
-        let document = try HCLDocument.parse(text)
-        try document.checkKeys(allowed: topLevelKeys)
-        let rules = try document.blocks(named: "path", labels: 1).map(parseRule)
-        return Policy(name: normalizedName, rules: rules, raw: text)
+        return Policy(name: normalizedName, rules: try parseRules(text).rules, raw: text)
     }
 
-    private static func parseRule(_ block: HCLBlock) throws -> PathRule {
-        let written = block.labels[0]
-        let pattern = written.hasPrefix("/") ? String(written.dropFirst()) : written
-        let body = block.body
-        try body.checkKeys(allowed: ruleKeys)
-        // `capabilities "x" { }` would pass the key check yet never be read as the attribute.
-        if let labelled = body.items.first(where: { $0.keys.count != 1 }) {
-            throw PolicyError(
-                .invalidRule,
-                "path \"\(pattern)\": \"\(labelled.keys[0])\" takes no label; write \(labelled.keys[0]) = ...",
-                at: labelled.position)
+    /// The rules of a policy text, whatever its name.
+    package static func parseRules(_ text: String) throws -> Output {
+        var document = try HCLDocument.parse(text)
+        // Vault only ever sees HCL 1's folded reading of JSON; it decides which shapes are valid.
+        if HCLDocument.isJSON(text) { document = document.flattenedLikeHCL1JSON() }
+        for item in document.items where !topLevelKeys.contains(item.keys.first ?? "") {
+            throw PolicyError(.invalidKey, "invalid key \"\(item.keys.first ?? "")\"", at: item.position)
         }
-        for feature in ["mfa_methods", "control_group"] {
-            if let item = body.attribute(feature) {
-                throw PolicyError(
-                    .unsupportedFeature, "path \"\(pattern)\": \(feature) is not supported", at: item.position)
-            }
+        var output = Output(rules: [], warnings: [])
+        for item in document.items where item.keys.first == "path" {
+            try parseStanza(item, into: &output)
         }
-        try validate(pattern: pattern, at: block.position)
-
-        var capabilities = Capabilities()
-        if let item = body.attribute("policy") {
-            capabilities.formUnion(try legacyCapabilities(item, pattern: pattern))
-        }
-        if let item = body.attribute("capabilities") {
-            for name in try item.stringList() {
-                guard let capability = Capabilities(name: name) else {
-                    throw PolicyError(
-                        .invalidCapability, "path \"\(pattern)\": invalid capability \"\(name)\"",
-                        at: item.valuePosition)
-                }
-                capabilities.insert(capability)
-            }
-        }
-
-        var rule = PathRule(pattern: pattern, capabilities: capabilities)
-        if let item = body.attribute("allowed_parameters") {
-            rule.allowedParameters = try PolicyParameterDecoder.valueMap(item, pattern: pattern)
-        }
-        if let item = body.attribute("denied_parameters") {
-            rule.deniedParameters = try PolicyParameterDecoder.valueMap(item, pattern: pattern)
-        }
-        if let item = body.attribute("required_parameters") {
-            rule.requiredParameters = try PolicyParameterDecoder.requiredNames(item, pattern: pattern)
-        }
-        rule.minWrappingTTL = try body.attribute("min_wrapping_ttl").map { try duration($0, pattern: pattern) }
-        rule.maxWrappingTTL = try body.attribute("max_wrapping_ttl").map { try duration($0, pattern: pattern) }
-        if let min = rule.minWrappingTTL, let max = rule.maxWrappingTTL, min > .zero, max > .zero, max < min {
-            throw PolicyError(
-                .invalidWrappingTTLRange, "path \"\(pattern)\": max_wrapping_ttl cannot be less than min_wrapping_ttl",
-                at: body.attribute("max_wrapping_ttl")?.valuePosition ?? block.position)
-        }
-        return rule
+        return output
     }
 
-    /// `*` is a glob only as the last character and `+` only as a whole segment; anything else
-    /// would silently become a literal, so it is refused.
-    static func validate(pattern: String, at position: HCLPosition) throws {
-        if pattern.contains("+*") {
+    /// `path "a" { ... }` in any spelling that folds to keys `["path", "a", ...]` and a block
+    /// body. As in Vault, labels after the first are ignored, and a stanza without one
+    /// (`path { ... }`) is a rule for the literal path "path".
+    private static func parseStanza(_ item: HCLItem, into output: inout Output) throws {
+        let written = item.keys.count > 1 ? item.keys[1] : "path"
+        guard case .object(let body) = item.value else {
             throw PolicyError(
-                .invalidPattern, "path \"\(pattern)\": invalid use of wildcards ('+*' is forbidden)", at: position)
-        }
-        if pattern.dropLast().contains("*") {
-            throw PolicyError(
-                .invalidPattern, "path \"\(pattern)\": '*' is only allowed at the end of a path", at: position)
-        }
-        if pattern.contains("{{") {
-            throw PolicyError(
-                .unsupportedFeature, "path \"\(pattern)\": templated policy paths are not supported", at: position)
-        }
-    }
-
-    /// The pre-capabilities `policy = "read"` form Vault still accepts.
-    private static func legacyCapabilities(_ item: HCLItem, pattern: String) throws -> Capabilities {
-        switch try item.string() {
-        case "deny": return .deny
-        case "read": return [.read, .list]
-        case "write": return [.create, .read, .update, .delete, .list]
-        case "sudo": return [.create, .read, .update, .delete, .list, .sudo]
-        case let other:
-            throw PolicyError(
-                .invalidLegacyPolicy, "path \"\(pattern)\": invalid policy \"\(other)\"", at: item.valuePosition)
-        }
-    }
-
-    /// A number of seconds or a duration string (`"90s"`, `"1h"`), to the second as in Vault.
-    private static func duration(_ item: HCLItem, pattern: String) throws -> Duration {
-        var seconds: Int64?
-        switch item.value {
-        case .int(let number) where number >= 0: seconds = number
-        case .string(let text): seconds = try? VaultDuration(parsing: text).seconds
-        default: seconds = nil
-        }
-        guard let seconds else {
-            throw PolicyError(
-                .invalidDuration, "path \"\(pattern)\": \(item.keys.last ?? "ttl") is not a valid duration",
+                .invalidRule, "path \"\(written)\": expected a block { ... }, got \(item.value.kindDescription)",
                 at: item.valuePosition)
         }
-        return .seconds(seconds)
+        let isTemplated = try PolicyPathSyntax.isTemplated(written, at: item.position)
+        let pattern = PolicyPathSyntax.normalized(written)
+        try PolicyPathSyntax.checkWildcards(pattern, at: item.position)
+        let rule = try PolicyRuleDecoder(pattern: pattern, body: body).decode()
+        if PolicyPathSyntax.hasLiteralStar(pattern) {
+            output.warnings.append(PolicyPathSyntax.literalStarWarning(pattern))
+        }
+        if isTemplated {
+            output.warnings.append(PolicyPathSyntax.templateWarning(pattern))
+        }
+        output.rules.append(rule)
     }
 }

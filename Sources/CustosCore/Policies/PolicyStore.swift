@@ -40,29 +40,35 @@ package final class PolicyStore: Sendable {
         return policy
     }
 
-    /// Parses and stores a policy. Throws 400 with the line and column of a malformed one; nothing
-    /// is stored then.
-    package func write(name rawName: String, text: String) async throws {
+    /// Parses and stores a policy; returns the parser's warnings. Throws 400 with the line and
+    /// column of a malformed one; nothing is stored then.
+    package func write(name rawName: String, text: String) async throws -> [String] {
         let name = Policy.normalizedName(rawName)
-        guard name != BuiltinPolicies.root.name else {
-            throw CustosError.badRequest("cannot update \"root\" policy")
-        }
         guard Self.isValidName(name) else { throw CustosError.badRequest("invalid policy name \"\(rawName)\"") }
+        let output: PolicyParser.Output
         do {
-            _ = try PolicyParser.parse(name: name, text: text)
+            output = try PolicyParser.parseRules(text)
         } catch let error as HCLError {
             throw CustosError.badRequest("failed to parse policy: \(error.description)")
         } catch let error as PolicyError {
             throw CustosError.badRequest("failed to parse policy: \(Self.describe(error))")
         }
+        // Checked after parsing, as Vault does: a malformed text is reported as such first.
+        guard !BuiltinPolicies.immutableNames.contains(name) else {
+            throw CustosError.badRequest("cannot update \"\(name)\" policy")
+        }
         try await storage.put(Self.prefix + name, try JSONEncoder().encode(Stored(name: name, policy: text)))
         compiled.withLock { $0 = ($0.generation + 1, [:]) }
+        return output.warnings
     }
 
     package func delete(name rawName: String) async throws {
         let name = Policy.normalizedName(rawName)
-        if BuiltinPolicies.undeletableNames.contains(name) {
-            throw CustosError.badRequest("cannot delete \(name) policy")
+        if BuiltinPolicies.immutableNames.contains(name) {
+            throw CustosError.badRequest("cannot delete \"\(name)\" policy")
+        }
+        if name == BuiltinPolicies.default.name {
+            throw CustosError.badRequest("cannot delete default policy")
         }
         guard Self.isValidName(name) else { return }
         try await storage.delete(Self.prefix + name)

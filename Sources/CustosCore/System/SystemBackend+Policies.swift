@@ -1,5 +1,3 @@
-import Foundation
-
 extension SystemBackend {
     struct PolicyWrite: Decodable {
         var policy: String?
@@ -52,12 +50,22 @@ extension SystemBackend {
             return LogicalResponse(data: PolicyRead(name: policy.name, policy: policy.raw))
         case .create, .update:
             let params = try request.decode(PolicyWrite.self)
-            guard let text = params.policy ?? (legacy ? params.rules : nil),
-                  !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw CustosError.badRequest("'policy' parameter not supplied or empty")
+            var text = params.policy ?? ""
+            var warnings: [String] = []
+            // The legacy path falls back to `rules` when `policy` is missing or empty, as Vault does.
+            if text.isEmpty, legacy {
+                text = params.rules ?? ""
+                warnings.append("'rules' is deprecated, please use 'policy' instead")
             }
-            try await policies.write(name: name, text: text)
-            return .noContent
+            // Only an empty text is refused: whitespace or comments alone make an empty policy.
+            guard !text.isEmpty else { throw CustosError.badRequest("'policy' parameter not supplied or empty") }
+            do {
+                text = try PolicyText.decoded(text)
+            } catch {
+                throw CustosError.badRequest("failed to parse policy: \(error.message)")
+            }
+            warnings += try await policies.write(name: name, text: text)
+            return warnings.isEmpty ? .noContent : LogicalResponse(warnings: warnings)
         case .delete:
             try await policies.delete(name: name)
             return .noContent
