@@ -25,12 +25,12 @@ package enum HTTPListener {
         let server: HTTPServerBuilder
         if listener.tlsDisable {
             server = HTTPServerBuilder { responder in
-                ListMethodHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
+                VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
             }
         } else {
             let tls = try tlsConfiguration(listener)
             server = HTTPServerBuilder { responder in
-                try TLSChannel(ListMethodHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1)), tlsConfiguration: tls)
+                try TLSChannel(VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1)), tlsConfiguration: tls)
             }
         }
         return Application(
