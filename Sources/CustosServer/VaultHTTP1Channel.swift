@@ -3,18 +3,22 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// A listener's HTTP/1.1 connections: Hummingbird's `HTTP1Channel`, with the
-/// `ListMethodRewriter` in front of its decoder and behind it the `RequestPartObserver` that
-/// tells the rewriter where requests end.
+/// A listener's HTTP/1.1 connections: Hummingbird's `HTTP1Channel`, with in front of its decoder
+/// the `ConnectionGuard` (deadlines, `max_connections`) and the `ListMethodRewriter`, and behind
+/// it the `RequestPartObserver` that tells both where requests end.
 struct VaultHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
+    let timeouts: ConnectionTimeouts
+    let limiter: ConnectionLimiter
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let connection = ConnectionGuard(timeouts: timeouts, limiter: limiter)
         let rewriter = ListMethodRewriter()
         do {
+            try channel.pipeline.syncOperations.addHandler(connection)
             try channel.pipeline.syncOperations.addHandler(rewriter)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
@@ -23,7 +27,7 @@ struct VaultHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         return base.setup(channel: channel, logger: logger).assumeIsolated().flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(RequestPartObserver(rewriter: rewriter), position: .after(decoder))
+            try operations.addHandler(RequestPartObserver(connection: connection, rewriter: rewriter), position: .after(decoder))
             return value
         }.nonisolated()
     }
