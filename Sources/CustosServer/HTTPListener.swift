@@ -14,23 +14,30 @@ package enum HTTPListener {
     }
 
     /// Builds the listener's service. `onRunning` receives the bound port (useful with port 0).
+    /// `maxConnections` is the listener's cap once fitted to the open-files limit.
     package static func make(
         core: Core,
         listener: ServerConfiguration.Listener,
+        maxConnections: Int? = nil,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> any Service {
         let responder = VaultResponder(core: core, maxRequestSize: listener.maxRequestSize, logger: logger)
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(300))
+        // Idle connections are `ConnectionGuard`'s (http_idle_timeout), not Hummingbird's.
+        let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
+        let timeouts = listener.timeouts
+        let limiter = ConnectionLimiter(capacity: maxConnections ?? listener.maxConnections, logger: logger)
         let server: HTTPServerBuilder
         if listener.tlsDisable {
             server = HTTPServerBuilder { responder in
-                ListMethodHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
+                VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), timeouts: timeouts, limiter: limiter)
             }
         } else {
             let tls = try tlsConfiguration(listener)
             server = HTTPServerBuilder { responder in
-                try TLSChannel(ListMethodHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1)), tlsConfiguration: tls)
+                try TLSChannel(
+                    VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), timeouts: timeouts, limiter: limiter),
+                    tlsConfiguration: tls)
             }
         }
         return Application(

@@ -1,114 +1,139 @@
-import HummingbirdCore
-import Logging
 import NIOCore
-import NIOHTTP1
 
 /// Vault clients send `LIST /v1/path` (hvac, curl `-X LIST`). NIO's HTTP parser only knows the
-/// registered methods and rejects it, so a handler in front of the parser rewrites the request line
-/// to `GET /v1/path?list=true`, which Vault treats the same. It only looks at the first bytes of
-/// each request: a second handler behind the parser tells it where requests end.
-struct ListMethodHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
-    typealias Value = HTTP1Channel.Value
-    let base: HTTP1Channel
-
-    var responder: HTTPChannelHandler.Responder { base.responder }
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let boundary = RequestBoundary()
-        do {
-            try channel.pipeline.syncOperations.addHandler(ListMethodRewriter(boundary: boundary))
-        } catch {
-            return channel.eventLoop.makeFailedFuture(error)
-        }
-        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let operations = channel.pipeline.syncOperations
-            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(RequestEndObserver(boundary: boundary), position: .after(decoder))
-            return value
-        }
-    }
-
-    func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
-    }
-}
-
-/// Per-connection flag shared by the two handlers; both run on the channel's event loop.
-/// Unchecked: only ever touched on the channel's event loop.
-final class RequestBoundary: @unchecked Sendable {
-    var atRequestStart = true
-}
-
+/// registered methods and rejects it, so this handler, in front of the parser, rewrites the
+/// request line to `GET /v1/path?list=true`, which Vault treats the same.
+///
+/// A request starts wherever the previous one ended, which only the parser knows (Content-Length,
+/// chunked bodies, pipelining). So the handler feeds the parser in pieces and asks it: up to a
+/// possible `LIST ` it passes bytes in bulk, then the last few bytes one at a time; the
+/// `RequestPartObserver` behind the parser calls `messageEnded()` while the parser consumes a
+/// request's last byte. If that byte was the last one fed, or only blank lines (which the parser
+/// skips between requests) followed, the `LIST ` starts a request and is rewritten.
 final class ListMethodRewriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let boundary: RequestBoundary
-    private var pending: ByteBuffer?
-    private static let list = Array("LIST ".utf8)
+    /// The parser is between requests and has been fed nothing since but CR and LF.
+    private var atRequestStart = true
+    private var ended = false
+    /// The start of a request line that may be a `LIST`, kept until it is complete.
+    private var held: ByteBuffer?
 
-    init(boundary: RequestBoundary) { self.boundary = boundary }
+    private static let method = Array("LIST ".utf8)
+    /// A request line longer than this is passed on as is (the parser's own limits apply).
+    private static let maxHeldBytes = 64 * 1024
+    /// Past this many `LIST ` inside requests (bodies, headers) in one read, the rest of the read
+    /// is passed on without looking: a crafted body must not multiply the parser's work.
+    private static let maxMissesPerRead = 16
+    /// Blank lines fed one at a time at most; more (never sent by a client) are fed in bulk.
+    private static let maxSingleBytes = 8
+
+    func messageEnded() { ended = true }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        guard boundary.atRequestStart else {
-            context.fireChannelRead(data)
-            return
+        if var earlier = held {
+            held = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
         }
-        if var held = pending {
-            held.writeBuffer(&buffer)
-            buffer = held
-            pending = nil
-        }
-        let view = buffer.readableBytesView
-        // Skip the blank lines a client may send between requests.
-        let start = view.firstIndex(where: { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }) ?? view.endIndex
-        let available = view.distance(from: start, to: view.endIndex)
-        if available < Self.list.count {
-            if view[start...].elementsEqual(Self.list.prefix(available)) {
-                pending = buffer   // could still become "LIST "; wait for more bytes
-                return
+        var fed = buffer.readerIndex
+        let end = buffer.writerIndex
+        var misses = 0
+        while misses < Self.maxMissesPerRead, let candidate = Self.nextCandidate(in: buffer, from: fed) {
+            feed(context, buffer, from: &fed, to: candidate)
+            guard atRequestStart else {
+                misses += 1
+                feed(context, buffer, from: &fed, to: candidate + 1)
+                continue
             }
-            boundary.atRequestStart = false
-            context.fireChannelRead(wrapInboundOut(buffer))
-            return
-        }
-        boundary.atRequestStart = false
-        guard view[start..<view.index(start, offsetBy: Self.list.count)].elementsEqual(Self.list) else {
-            context.fireChannelRead(wrapInboundOut(buffer))
-            return
-        }
-        let uriStart = view.index(start, offsetBy: Self.list.count)
-        guard let uriEnd = view[uriStart...].firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) else {
-            // The request line is not complete yet: hold it (the decoder's own size limits still
-            // apply once we pass it on; cap what we hold).
-            if buffer.readableBytes > 64 * 1024 {
-                context.fireChannelRead(wrapInboundOut(buffer))
-            } else {
-                boundary.atRequestStart = true
-                pending = buffer
+            guard let uriEnd = Self.uriEnd(in: buffer, listAt: candidate) else {
+                if end - candidate <= Self.maxHeldBytes {
+                    held = buffer.getSlice(at: candidate, length: end - candidate)
+                    return
+                }
+                break
             }
-            return
+            context.fireChannelRead(wrapInboundOut(Self.rewritten(buffer, listAt: candidate, uriEnd: uriEnd, allocator: context.channel.allocator)))
+            atRequestStart = false
+            fed = uriEnd
         }
-        let uri = Array(view[uriStart..<uriEnd])
-        var rewritten = context.channel.allocator.buffer(capacity: buffer.readableBytes + 16)
-        rewritten.writeString("GET ")
-        rewritten.writeBytes(uri)
-        rewritten.writeString(uri.contains(UInt8(ascii: "?")) ? "&list=true" : "?list=true")
-        rewritten.writeBytes(view[uriEnd...])
-        context.fireChannelRead(wrapInboundOut(rewritten))
+        feed(context, buffer, from: &fed, to: end)
     }
-}
 
-final class RequestEndObserver: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
+    /// Feeds `[fed, limit)` to the parser and leaves `atRequestStart` exact at `limit`.
+    private func feed(_ context: ChannelHandlerContext, _ buffer: ByteBuffer, from fed: inout Int, to limit: Int) {
+        guard limit > fed else { return }
+        // The trailing CR/LF run and the byte before it go one at a time: a request ends on
+        // one of them, or the state after them is what it was before.
+        var single = limit
+        while single > fed, limit - single < Self.maxSingleBytes, Self.isLineBreak(buffer.getInteger(at: single - 1, as: UInt8.self)) {
+            single -= 1
+        }
+        if single > fed { single -= 1 }
+        if single > fed {
+            fire(context, buffer, at: fed, length: single - fed)
+            atRequestStart = false
+            fed = single
+        }
+        while fed < limit {
+            let byte = buffer.getInteger(at: fed, as: UInt8.self)
+            ended = false
+            fire(context, buffer, at: fed, length: 1)
+            if ended {
+                atRequestStart = true
+            } else if !Self.isLineBreak(byte) {
+                atRequestStart = false
+            }
+            fed += 1
+        }
+    }
 
-    private let boundary: RequestBoundary
-    init(boundary: RequestBoundary) { self.boundary = boundary }
+    private func fire(_ context: ChannelHandlerContext, _ buffer: ByteBuffer, at index: Int, length: Int) {
+        guard let slice = buffer.getSlice(at: index, length: length) else { return }
+        context.fireChannelRead(wrapInboundOut(slice))
+    }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) { boundary.atRequestStart = true }
-        context.fireChannelRead(data)
+    /// The first `LIST ` (or, at the end, a beginning of it) at or after `start`. A request may
+    /// follow a body without a line break in between, so any occurrence may start one.
+    private static func nextCandidate(in buffer: ByteBuffer, from start: Int) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes in
+            var index = start - buffer.readerIndex
+            while index < bytes.count {
+                defer { index += 1 }
+                guard bytes[index] == method[0] else { continue }
+                let length = min(method.count, bytes.count - index)
+                if bytes[index..<(index + length)].elementsEqual(method[0..<length]) {
+                    return buffer.readerIndex + index
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The end of the URI after `LIST ` at `start`; nil until the buffer holds it.
+    private static func uriEnd(in buffer: ByteBuffer, listAt start: Int) -> Int? {
+        var index = start + method.count
+        while index < buffer.writerIndex {
+            let byte = buffer.getInteger(at: index, as: UInt8.self)
+            if byte == UInt8(ascii: " ") || isLineBreak(byte) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func rewritten(_ buffer: ByteBuffer, listAt start: Int, uriEnd: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let uriStart = start + method.count
+        let uri = buffer.getBytes(at: uriStart, length: uriEnd - uriStart) ?? []
+        var line = allocator.buffer(capacity: uri.count + 16)
+        line.writeString("GET ")
+        line.writeBytes(uri)
+        line.writeString(uri.contains(UInt8(ascii: "?")) ? "&list=true" : "?list=true")
+        return line
+    }
+
+    private static func isLineBreak(_ byte: UInt8?) -> Bool {
+        byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
     }
 }

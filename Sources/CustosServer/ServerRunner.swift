@@ -63,8 +63,16 @@ package struct ServerRunner: Sendable {
         let bound = BoundListeners(expected: configuration.listeners.count)
         let devReady = ready
         var services: [any Service] = []
+        let openFiles = OpenFileLimit.raise()
         for listener in configuration.listeners {
-            services.append(try HTTPListener.make(core: core, listener: listener, logger: logger) { port in
+            let cap = OpenFileLimit.connectionCap(
+                configured: listener.maxConnections, limit: openFiles, listeners: configuration.listeners.count)
+            if cap < listener.maxConnections {
+                logger.warning("max_connections lowered to fit the open-files limit; raise it (ulimit -n) to allow more", metadata: [
+                    "listener": "\(listener.address)", "max_connections": "\(cap)", "open_files_limit": "\(openFiles ?? 0)",
+                ])
+            }
+            services.append(try HTTPListener.make(core: core, listener: listener, maxConnections: cap, logger: logger) { port in
                 let address = "\(listener.scheme)://\(listener.host.contains(":") ? "[\(listener.host)]" : listener.host):\(port)"
                 if let all = await bound.add(address) {
                     var announced = devReady

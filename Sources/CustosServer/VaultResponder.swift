@@ -61,6 +61,11 @@ struct VaultResponder: HTTPResponder {
             throw CustosError.unsupportedOperation()
         }
 
+        // Vault appends "/" to every listing before routing and ACL: a listing is of a folder, so
+        // `LIST kv/private` is checked against `kv/private/*` rules (a `deny` there holds) and a
+        // grant on `kv/folder/` answers `LIST kv/folder`.
+        let routedPath = operation == .list && !path.hasSuffix("/") ? path + "/" : path
+
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxRequestSize {
             throw CustosError(.payloadTooLarge, "request body too large: the limit is \(maxRequestSize) bytes")
         }
@@ -73,7 +78,7 @@ struct VaultResponder: HTTPResponder {
         return LogicalRequest(
             id: id,
             operation: operation,
-            path: path,
+            path: routedPath,
             body: body,
             query: query,
             clientToken: Self.token(from: request.headers)

@@ -30,15 +30,23 @@ package final class ServerProcess: Sendable {
         return try await start(arguments: arguments + extraArguments)
     }
 
-    /// `custos server -config FILE`.
-    package static func start(config: URL) async throws -> ServerProcess {
-        try await start(arguments: ["server", "-config", config.path])
+    /// `custos server -config FILE`; with `openFilesLimit`, under `ulimit -n` (for tests that
+    /// exhaust file descriptors).
+    package static func start(config: URL, openFilesLimit: Int? = nil) async throws -> ServerProcess {
+        try await start(arguments: ["server", "-config", config.path], openFilesLimit: openFilesLimit)
     }
 
-    package static func start(arguments: [String], environment: [String: String] = [:]) async throws -> ServerProcess {
+    package static func start(arguments: [String], environment: [String: String] = [:], openFilesLimit: Int? = nil) async throws -> ServerProcess {
         let process = Process()
-        process.executableURL = try BuildProducts.url(of: "custos")
-        process.arguments = arguments
+        let custos = try BuildProducts.url(of: "custos")
+        if let openFilesLimit {
+            // The shell sets the limit and replaces itself with the server: same pid.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFilesLimit) && exec \"$0\" \"$@\"", custos.path] + arguments
+        } else {
+            process.executableURL = custos
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env

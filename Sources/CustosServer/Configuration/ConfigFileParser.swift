@@ -13,7 +13,12 @@ package enum ConfigFileParser {
         // Accepted for compatibility with Vault configs; they change nothing here (see docs/operations.md).
         "disable_mlock", "ui", "cluster_name",
     ]
-    static let listenerKeys: Set<String> = ["address", "tls_disable", "tls_cert_file", "tls_key_file", "max_request_size"]
+    static let listenerKeys: Set<String> = [
+        "address", "tls_disable", "tls_cert_file", "tls_key_file", "max_request_size",
+        "http_read_header_timeout", "http_read_timeout", "http_write_timeout", "http_idle_timeout",
+        // Custos's own (Vault has no such option): see docs/operations.md.
+        "max_connections",
+    ]
 
     package static func load(path: String) throws(ConfigError) -> ServerConfiguration {
         let text: String
@@ -113,10 +118,35 @@ package enum ConfigFileParser {
             }
             listener.maxRequestSize = Int(size)
         }
+        if let timeout = try timeout(body.uniqueAttribute("http_read_header_timeout")) { listener.readHeaderTimeout = timeout }
+        if let timeout = try timeout(body.uniqueAttribute("http_read_timeout")) { listener.readTimeout = timeout }
+        if let timeout = try timeout(body.uniqueAttribute("http_write_timeout")) { listener.writeTimeout = timeout }
+        if let timeout = try timeout(body.uniqueAttribute("http_idle_timeout")) { listener.idleTimeout = timeout }
+        if let item = try body.uniqueAttribute("max_connections") {
+            let count = try item.int()
+            guard count > 0, count <= 1_000_000 else {
+                throw HCLError("max_connections must be a number of connections between 1 and 1000000", at: item.valuePosition)
+            }
+            listener.maxConnections = Int(count)
+        }
         if !listener.tlsDisable && (listener.tlsCertFile == nil || listener.tlsKeyFile == nil) {
             throw HCLError("a TLS listener needs tls_cert_file and tls_key_file (or tls_disable = true)", at: block.position)
         }
         return listener
+    }
+
+    /// Vault's listener timeouts: seconds as a number, or a Go duration string.
+    private static func timeout(_ item: HCLItem?) throws(HCLError) -> Duration? {
+        guard let item else { return nil }
+        switch item.value {
+        case .int(let seconds):
+            if let duration = ListenerDuration.parse(String(seconds)) { return duration }
+        case .string(let text):
+            if let duration = ListenerDuration.parse(text) { return duration }
+        default:
+            break
+        }
+        throw HCLError("expected a duration such as \"10s\", \"5m\" or \"500ms\" (or a number of seconds)", at: item.valuePosition)
     }
 
     private static func duration(_ item: HCLItem?) throws(HCLError) -> Int64? {

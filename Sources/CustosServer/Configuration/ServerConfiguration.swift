@@ -15,6 +15,15 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var tlsKeyFile: String?
         /// Vault's default: 32 MiB; larger bodies get 413.
         package var maxRequestSize: Int = 32 * 1024 * 1024
+        /// Vault's `http_*` timeouts, with Vault's defaults; zero means Go's fallbacks (see
+        /// `ConnectionTimeouts`).
+        package var readHeaderTimeout: Duration = .seconds(10)
+        package var readTimeout: Duration = .seconds(30)
+        package var writeTimeout: Duration = .zero
+        package var idleTimeout: Duration = .seconds(300)
+        /// Custos's own: open connections at most; past it, connections that have not sent a
+        /// request header are closed first (see `ConnectionTable`).
+        package var maxConnections: Int = 4096
 
         package init(host: String = "127.0.0.1", port: Int = 8200, tlsDisable: Bool = false, tlsCertFile: String? = nil, tlsKeyFile: String? = nil, maxRequestSize: Int = 32 * 1024 * 1024) {
             self.host = host
@@ -27,6 +36,7 @@ package struct ServerConfiguration: Sendable, Equatable {
 
         package var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
         package var scheme: String { tlsDisable ? "http" : "https" }
+        package var timeouts: ConnectionTimeouts { ConnectionTimeouts(self) }
     }
 
     package var storage: Storage
