@@ -1,3 +1,4 @@
+import CPosixSpawn
 import Foundation
 import NIOCore
 import Synchronization
@@ -60,7 +61,8 @@ package final class ChildProcess: Sendable {
         self.reaped = reaped
     }
 
-    /// Starts `path` with exactly `environment` (no inheritance beyond what the caller passes).
+    /// Starts `path` with exactly `environment` and exactly descriptors 0, 1 and 2 (no inheritance
+    /// beyond what the caller passes).
     package static func spawn(
         path: String, arguments: [String], environment: [String], eventLoop: any EventLoop
     ) throws -> ChildProcess {
@@ -79,10 +81,17 @@ package final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears O_CLOEXEC on the target; every other pipe end is O_CLOEXEC and vanishes at exec.
+        // dup2 clears O_CLOEXEC on the target. Then every descriptor from 3 up is closed: the host's
+        // listening socket, client connections, epoll descriptors and files are not all O_CLOEXEC
+        // (a library or Foundation may open them without it), and a plugin must get none of them.
         posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        let closing = custos_spawn_file_actions_addclosefrom(&actions, 3)
+        guard closing == 0 else {
+            closeAll(stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write)
+            throw PluginHostError(.spawnFailed, "cannot prepare the plugin's descriptors (errno \(closing))")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
