@@ -62,10 +62,10 @@ package final class ChildProcess: Sendable {
     }
 
     /// Starts `path` with exactly `environment` and exactly descriptors 0, 1 and 2 (no inheritance
-    /// beyond what the caller passes).
+    /// beyond what the caller passes). `argv0` defaults to `path`.
     package static func spawn(
-        path: String, arguments: [String], environment: [String], eventLoop: any EventLoop
-    ) throws -> ChildProcess {
+        path: String, argv0: String? = nil, arguments: [String], environment: [String], eventLoop: any EventLoop
+    ) async throws -> ChildProcess {
         let stdin = try makePipe()
         let stdout: (read: CInt, write: CInt)
         let stderr: (read: CInt, write: CInt)
@@ -109,14 +109,24 @@ package final class ChildProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // The plugin runs from a copy written just before (see `VerifiedExecutable`). A child that
+        // another thread forked meanwhile holds our write descriptor to it until that child execs or
+        // closes it, and the kernel refuses to execute a file open for writing (ETXTBSY). The window
+        // is short but a loaded machine may stretch it: try again, 1 ms to 0.5 s apart (1 s in all).
+        var delay = Duration.milliseconds(1)
+        while result == ETXTBSY && delay <= .milliseconds(512) {
+            try? await Task.sleep(for: delay)
+            delay *= 2
+            result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
         closeAll(stdin.read, stdout.write, stderr.write)
         guard result == 0 else {
             closeAll(stdin.write, stdout.read, stderr.read)

@@ -158,9 +158,11 @@ package actor PluginSupervisor {
             throw error
         }
         let process: PluginProcess
+        let executable = spec.executable
         do {
             process = try await PluginProcess.launch(
-                name: name, generation: generation, executablePath: spec.executablePath, arguments: spec.args,
+                name: name, generation: generation, executablePath: executable.path, argv0: spec.commandPath,
+                arguments: spec.args,
                 environment: PluginEnvironment.build(
                     entryEnvironment: spec.env, inheritedNames: configuration.inheritedEnvironment),
                 eventLoop: eventLoopGroup.next(), logger: logger,
@@ -168,8 +170,11 @@ package actor PluginSupervisor {
                     Task { await self?.processFailed(name: name, generation: generation, error: error) }
                 })
         } catch {
+            executable.remove()
             throw recordStartFailure(name, generation, error)
         }
+        // The copy lives as long as the process: a script's interpreter opens it after exec.
+        process.exit.whenComplete { _ in executable.remove() }
         let info: PluginInfo
         do {
             info = try await process.handshake(timeout: configuration.handshakeTimeout)
