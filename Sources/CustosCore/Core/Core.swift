@@ -14,6 +14,7 @@ package final class Core: Sendable {
     let seal: SealController
     let mountChanges = MountChangeQueue()
     let systemHandlers = Mutex<[any SystemPathHandler]>([])
+    let sealObservers = Mutex<[@Sendable () async -> Void]>([])
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical
