@@ -97,10 +97,12 @@ let package = Package(
         // Plugin side: the wire contract, the SDK, the host.
         .target(name: "DatabasePluginProtocol", swiftSettings: swiftSettings),
         .target(name: "DatabasePluginKit", dependencies: ["DatabasePluginProtocol"], swiftSettings: swiftSettings),
+        // posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module does not declare.
+        .target(name: "CPosixSpawn"),
         .target(
             name: "PluginHost",
             dependencies: [
-                "DatabasePluginProtocol",
+                "DatabasePluginProtocol", "CPosixSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -13,9 +13,11 @@ final class TestPluginServer: @unchecked Sendable {
     private let decoder = JSONDecoder()
     private let encoder = JSONEncoder()
     let protocolVersions: [Int]
+    let startupDescriptors: [Int32]
 
-    init(protocolVersions: [Int]) {
+    init(protocolVersions: [Int], startupDescriptors: [Int32]) {
         self.protocolVersions = protocolVersions
+        self.startupDescriptors = startupDescriptors
     }
 
     func handle(line: [UInt8]) {
@@ -130,6 +132,10 @@ final class TestPluginServer: @unchecked Sendable {
             return true
         case "oversized":
             output.writeRaw([UInt8](repeating: UInt8(ascii: "x"), count: pluginMaxMessageBytes + 16) + [0x0A])
+            return true
+        case "fds":
+            let list = startupDescriptors.map(String.init).joined(separator: ",")
+            respond(id: id, result: Array("{\"username\":\"fds=\(list)\"}".utf8))
             return true
         default:
             break

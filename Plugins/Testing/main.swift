@@ -14,9 +14,13 @@
 //   garbage      write a non-JSON line to stdout    oversized   write a line over 4 MiB
 //   delay-<ms>   answer after <ms> milliseconds     flood-<n>   write <n> 1 KiB stderr lines first
 //   stats        answer "inits=<n> verified=<bool> pid=<pid>" for the connection
+//   fds          answer "fds=<n>,<n>,...": the descriptors open when the process started
 // Initialize config: "fail_initialize": true fails it; "unreachable": true fails it when verifying.
 import DatabasePluginProtocol
 import Foundation
+
+// First, before the rest of the program opens anything.
+let startupDescriptors = StartupDescriptors.list()
 
 let environment = ProcessInfo.processInfo.environment
 guard environment[pluginProtocolEnvironmentKey] == String(pluginProtocolVersion) else {
@@ -43,7 +47,9 @@ default:
     break
 }
 
-let server = TestPluginServer(protocolVersions: mode == "bad-protocol-version" ? [2, 3] : [pluginProtocolVersion])
+let server = TestPluginServer(
+    protocolVersions: mode == "bad-protocol-version" ? [2, 3] : [pluginProtocolVersion],
+    startupDescriptors: startupDescriptors)
 var framer = LineFramer()
 var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 readLoop: while true {

@@ -36,11 +36,15 @@ package enum PluginServices {
         }
         let storage = CatalogStorageAdapter(storage: core.storage(prefix: "core/plugin-catalog/"))
         let catalog = try PluginCatalog(storage: storage, pluginDirectory: options.pluginDirectory, builtins: builtins)
+        // Plugins hold database credentials: none runs while the core is sealed. Sealing stops them
+        // all; after unsealing, each starts again on its next use.
         let supervisor = PluginSupervisor(
             launchSpecs: catalog,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: Logger(label: "custos.plugins")
+            logger: Logger(label: "custos.plugins"),
+            isPaused: { [weak core] in core?.isSealed ?? true }
         )
+        core.observeSeal { await supervisor.stopAll() }
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {
             try await registerAll(in: directory, catalog: catalog, core: core, logger: logger)

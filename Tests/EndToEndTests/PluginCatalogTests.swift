@@ -83,6 +83,31 @@ struct PluginCatalogTests {
         #expect(Self.processes(running: plugins.url.path).isEmpty)
     }
 
+    @Test func sealStopsEveryPluginProcess() async throws {
+        let plugins = try pluginDirectory()
+        let server = try await ServerProcess.startDev(extraArguments: ["-dev-plugin-dir=\(plugins.url.path)"])
+        let client = VaultTestClient(address: server.address, token: server.rootToken)
+        // The server's own command line names the directory too.
+        func pluginPIDs() -> [Int32] { Self.processes(running: plugins.url.path).filter { $0 != server.pid } }
+        for plugin in ["custos-test-plugin", "noop-database-plugin"] {
+            #expect(try await client.write("sys/plugins/reload/backend", ["plugin": .string(plugin)]).status == 204)
+        }
+        #expect(pluginPIDs().count == 2)
+
+        // Plugins may hold database credentials: sys/seal answers once every one has been reaped.
+        #expect(try await client.write("sys/seal", [:]).status == 204)
+        #expect(pluginPIDs().isEmpty)
+
+        // Unsealed again, a plugin starts on its next use.
+        let key = try #require(server.unsealKey)
+        let unsealed = try await client.request("PUT", "sys/unseal", json: ["key": .string(key)], useToken: false)
+        #expect(unsealed.json?["sealed"] == .bool(false))
+        #expect(try await client.write("sys/plugins/reload/backend", ["plugin": "custos-test-plugin"]).status == 204)
+        #expect(pluginPIDs().count == 1)
+        #expect(await server.stop() == 0)
+        #expect(pluginPIDs().isEmpty)
+    }
+
     @Test func cliPluginCommands() async throws {
         let plugins = try pluginDirectory()
         let server = try await ServerProcess.startDev(extraArguments: ["-dev-plugin-dir=\(plugins.url.path)"])

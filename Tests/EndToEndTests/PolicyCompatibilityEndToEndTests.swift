@@ -33,7 +33,7 @@ struct PolicyCompatibilityEndToEndTests {
 
         let written = try await root.write("sys/policies/acl/migrated", ["policy": .string(Self.policy)])
         #expect(written.status == 200, "\(written.text)")
-        #expect(written.json?["warnings"]?.testStrings?.contains { $0.contains("templated paths match nothing") } == true)
+        #expect(written.json?["warnings"]?.testStrings.contains { $0.contains("templated paths match nothing") } == true)
         #expect(try await root.read("sys/policies/acl/migrated").data?["policy"] == .string(Self.policy))
 
         let app = VaultTestClient(address: server.address, token: try await token(root, policies: ["migrated"]))
@@ -74,12 +74,5 @@ struct PolicyCompatibilityEndToEndTests {
             #expect(response.status == 400, "\(response.text)")
         }
         #expect(try await root.read("sys/health").status == 200)
-    }
-}
-
-extension JSONValue {
-    fileprivate var testStrings: [String]? {
-        guard case .array(let items) = self else { return nil }
-        return items.compactMap(\.stringValue)
     }
 }

@@ -91,10 +91,3 @@ struct CoreDump {
         }
     }
 }
-
-extension JSONValue {
-    var testStrings: [String] {
-        if case .array(let items) = self { return items.compactMap(\.stringValue) }
-        return []
-    }
-}

@@ -1,3 +1,4 @@
+import CustosCore
 import Foundation
 
 /// A directory removed when the test is done with it.
@@ -35,4 +36,12 @@ func persistentConfig(in dir: TemporaryDirectory, extraListener: String = "") th
         log_level         = "warn"
         disable_mlock     = true
         """)
+}
+
+extension JSONValue {
+    /// The strings of a JSON array (`keys`, `warnings`); empty for anything else.
+    var testStrings: [String] {
+        if case .array(let items) = self { return items.compactMap(\.stringValue) }
+        return []
+    }
 }

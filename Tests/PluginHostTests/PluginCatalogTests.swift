@@ -51,7 +51,7 @@ import Testing
                     name: "builtin-test", command: "plugin", sha256: try TestProducts.testPluginSHA256()))
         }
         #expect(shadow.code == .builtinImmutable)
-        #expect(try await catalog.launchSpec(for: "builtin-test").executablePath.hasSuffix("custos-test-plugin"))
+        #expect(try await catalog.launchSpec(for: "builtin-test").commandPath.hasSuffix("custos-test-plugin"))
     }
 
     @Test(arguments: [
@@ -81,7 +81,7 @@ import Testing
             atPath: directory.appendingPathComponent("alias").path, withDestinationPath: "plugin")
         let catalog = try PluginCatalog(storage: InMemoryPluginCatalogStorage(), pluginDirectory: directory.path)
         try await catalog.register(try entry("alias"))
-        #expect(try await catalog.launchSpec(for: "p").executablePath.hasSuffix("/plugin"))
+        #expect(try await catalog.launchSpec(for: "p").commandPath == directory.appendingPathComponent("plugin").path)
     }
 
     @Test func invalidEntriesAreRefused() async throws {

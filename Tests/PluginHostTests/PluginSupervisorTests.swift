@@ -1,5 +1,6 @@
 import DatabasePluginProtocol
 import Foundation
+import Synchronization
 import Testing
 
 @testable import PluginHost
@@ -111,6 +112,31 @@ import Testing
         #expect(error.code == .shutDown)
     }
 
+    @Test func stopAllStopsEveryProcessAndPausedStartsAreRefused() async throws {
+        let paused = Flag()
+        let host = try HostFixture(isPaused: { paused.value })
+        let clients = try await [host.register("a1"), host.register("a2")]
+        for client in clients { _ = try await client.info() }
+        var pids: [pid_t] = []
+        for name in ["a1", "a2"] { pids.append(try #require(await host.supervisor.pid(of: name))) }
+
+        // What the server does when it seals.
+        paused.value = true
+        await host.supervisor.stopAll()
+        for pid in pids { #expect(!processExists(pid)) }
+        let refused = try await #require(throws: PluginHostError.self) { _ = try await clients[0].info() }
+        #expect(refused.code == .shutDown)
+        #expect(await host.supervisor.pid(of: "a1") == nil)
+
+        // Unsealed: the next call starts a fresh process.
+        paused.value = false
+        _ = try await clients[0].info()
+        let restarted = try #require(await host.supervisor.pid(of: "a1"))
+        #expect(!pids.contains(restarted))
+        await host.supervisor.shutdown()
+        #expect(!processExists(restarted))
+    }
+
     @Test func shutdownKillsAPluginThatIgnoresStdinClose() async throws {
         let host = try HostFixture { $0.shutdownGrace = .milliseconds(300) }
         let client = try await host.register("stubborn", env: ["CUSTOS_TEST_PLUGIN_MODE=ignore-stdin-eof"])
@@ -147,5 +173,15 @@ import Testing
         #expect(configuration.backoff(afterFailures: 2) == .milliseconds(200))
         #expect(configuration.backoff(afterFailures: 4) == .milliseconds(800))
         #expect(configuration.backoff(afterFailures: 30) == .seconds(10))
+    }
+}
+
+/// A switch shared with the supervisor's `isPaused`.
+private final class Flag: Sendable {
+    private let state = Mutex(false)
+
+    var value: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

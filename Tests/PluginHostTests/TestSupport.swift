@@ -71,7 +71,10 @@ struct HostFixture {
     let supervisor: PluginSupervisor
     let logs: CapturedLogs
 
-    init(configure: (inout PluginSupervisorConfiguration) -> Void = { _ in }) throws {
+    init(
+        configure: (inout PluginSupervisorConfiguration) -> Void = { _ in },
+        isPaused: @escaping @Sendable () -> Bool = { false }
+    ) throws {
         catalog = try PluginCatalog(storage: InMemoryPluginCatalogStorage(), pluginDirectory: TestProducts.directory())
         var configuration = PluginSupervisorConfiguration()
         configuration.initialBackoff = .milliseconds(20)
@@ -82,7 +85,7 @@ struct HostFixture {
         self.logs = logs
         supervisor = PluginSupervisor(
             launchSpecs: catalog, configuration: configuration,
-            logger: Logger(label: "test.plugins") { label in CapturingLogHandler(logs: logs) })
+            logger: Logger(label: "test.plugins") { label in CapturingLogHandler(logs: logs) }, isPaused: isPaused)
     }
 
     /// Registers the test plugin as `name` with the given environment.

@@ -80,7 +80,7 @@ extension Core {
         logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
     }
 
-    /// `sys/seal` (and shutdown): stop serving, forget the keys.
+    /// `sys/seal` (and shutdown): stop serving, run the seal observers, forget the keys.
     package func sealNow() async {
         let previous = runtime.withLock { current in defer { current = nil }; return current }
         tokenSweeper.withLock { task in
@@ -90,8 +90,16 @@ extension Core {
         await previous?.expiration.stop()
         // After the expiration manager: no revocation runs through an engine that stopped.
         for engine in previous?.engines.values ?? [:].values { await engine.stop() }
+        for observer in sealObservers.withLock({ $0 }) { await observer() }
         await seal.sealBarrier()
         logger.info("sealed")
+    }
+
+    /// Registers work done at every seal by what lives outside the core (the plugin supervisor
+    /// stops its processes: they hold database credentials). Observers run in order once serving
+    /// has stopped, before the keys are forgotten; `sys/seal` answers after they return.
+    package func observeSeal(_ observer: @escaping @Sendable () async -> Void) {
+        sealObservers.withLock { $0.append(observer) }
     }
 
     package var isSealed: Bool { runtime.withLock { $0 == nil } }

@@ -18,6 +18,7 @@ package final class Core: Sendable {
     /// The expired-token sweep of the current unseal; cancelled on seal so that it does not keep
     /// the token store (and its salt) alive.
     let tokenSweeper = Mutex<Task<Void, Never>?>(nil)
+    let sealObservers = Mutex<[@Sendable () async -> Void]>([])
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 
 /// SHA-256 of a plugin binary, read in chunks so a large binary is never held in memory whole.
+/// (At launch the binary is hashed while it is copied instead: see `VerifiedExecutable`.)
 package enum FileChecksum {
     package static func sha256Hex(ofFileAt path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -14,7 +15,12 @@ package enum FileChecksum {
             if chunk.isEmpty { break }
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { byte in
+        return hex(hasher.finalize())
+    }
+
+    /// Lower-case hex, as the catalog stores it.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()

@@ -118,7 +118,8 @@ package actor PluginCatalog: PluginLaunchSpecProvider {
         }
     }
 
-    /// Resolves the command and verifies the binary's checksum; run before every launch.
+    /// Resolves the command and makes the verified copy that will run (checksum checked on exactly
+    /// the bytes copied); run before every launch.
     package func launchSpec(for name: String) async throws -> PluginLaunchSpec {
         guard let entry = try await get(name) else {
             throw PluginHostError(.notFound, plugin: name, "no such plugin in the catalog")
@@ -130,14 +131,9 @@ package actor PluginCatalog: PluginLaunchSpecProvider {
         } else {
             path = try resolver.resolve(entry.command, plugin: name)
         }
-        let actual = try FileChecksum.sha256Hex(ofFileAt: path)
-        let expected = entry.sha256.lowercased()
-        guard actual == expected else {
-            throw PluginHostError(
-                .checksumMismatch, plugin: name,
-                "the binary's SHA-256 \(actual) does not match the catalog's \(expected); not starting it")
-        }
-        return PluginLaunchSpec(name: name, executablePath: path, args: entry.args, env: entry.env)
+        let executable = try VerifiedExecutable.copy(of: path, expectedSHA256: entry.sha256, plugin: name)
+        return PluginLaunchSpec(
+            name: name, commandPath: path, executable: executable, args: entry.args, env: entry.env)
     }
 
     static func validateName(_ name: String) throws(PluginHostError) {

@@ -31,16 +31,22 @@ package struct PluginCatalogEntry: Codable, Sendable, Equatable {
 }
 
 /// What the supervisor needs to start one plugin process, after the catalog checked everything.
-package struct PluginLaunchSpec: Sendable, Equatable {
+package struct PluginLaunchSpec: Sendable {
     package var name: String
-    /// Absolute, symlink-resolved path of the binary whose checksum was just verified.
-    package var executablePath: String
+    /// Absolute, symlink-resolved path of the catalogued binary: the process's argv[0].
+    package var commandPath: String
+    /// The private copy that was verified and is executed; the supervisor removes it once the
+    /// process has exited.
+    package var executable: VerifiedExecutable
     package var args: [String]
     package var env: [String]
 
-    package init(name: String, executablePath: String, args: [String] = [], env: [String] = []) {
+    package init(
+        name: String, commandPath: String, executable: VerifiedExecutable, args: [String] = [], env: [String] = []
+    ) {
         self.name = name
-        self.executablePath = executablePath
+        self.commandPath = commandPath
+        self.executable = executable
         self.args = args
         self.env = env
     }
@@ -48,6 +54,7 @@ package struct PluginLaunchSpec: Sendable, Equatable {
 
 /// Where the supervisor gets a verified launch spec from (the catalog; a fixed spec in tests).
 package protocol PluginLaunchSpecProvider: Sendable {
-    /// Resolves and verifies (checksum included) the plugin `name`; called before every launch.
+    /// Resolves and verifies (checksum included, on the copy that will run) the plugin `name`;
+    /// called before every launch.
     func launchSpec(for name: String) async throws -> PluginLaunchSpec
 }

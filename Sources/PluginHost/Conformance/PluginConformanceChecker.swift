@@ -226,7 +226,7 @@ package struct PluginConformanceChecker: Sendable {
         let name = "refuses to run without \(pluginProtocolEnvironmentKey)"
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(
+            child = try await ChildProcess.spawn(
                 path: executablePath, arguments: arguments,
                 environment: PluginEnvironment.build(
                     entryEnvironment: environment, inheritedNames: PluginEnvironment.defaultInherited,

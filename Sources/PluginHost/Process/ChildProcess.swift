@@ -1,3 +1,4 @@
+import CPosixSpawn
 import Foundation
 import NIOCore
 import Synchronization
@@ -60,10 +61,11 @@ package final class ChildProcess: Sendable {
         self.reaped = reaped
     }
 
-    /// Starts `path` with exactly `environment` (no inheritance beyond what the caller passes).
+    /// Starts `path` with exactly `environment` and exactly descriptors 0, 1 and 2 (no inheritance
+    /// beyond what the caller passes). `argv0` defaults to `path`.
     package static func spawn(
-        path: String, arguments: [String], environment: [String], eventLoop: any EventLoop
-    ) throws -> ChildProcess {
+        path: String, argv0: String? = nil, arguments: [String], environment: [String], eventLoop: any EventLoop
+    ) async throws -> ChildProcess {
         let stdin = try makePipe()
         let stdout: (read: CInt, write: CInt)
         let stderr: (read: CInt, write: CInt)
@@ -79,10 +81,17 @@ package final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears O_CLOEXEC on the target; every other pipe end is O_CLOEXEC and vanishes at exec.
+        // dup2 clears O_CLOEXEC on the target. Then every descriptor from 3 up is closed: the host's
+        // listening socket, client connections, epoll descriptors and files are not all O_CLOEXEC
+        // (a library or Foundation may open them without it), and a plugin must get none of them.
         posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        let closing = custos_spawn_file_actions_addclosefrom(&actions, 3)
+        guard closing == 0 else {
+            closeAll(stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write)
+            throw PluginHostError(.spawnFailed, "cannot prepare the plugin's descriptors (errno \(closing))")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -100,14 +109,24 @@ package final class ChildProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // The plugin runs from a copy written just before (see `VerifiedExecutable`). A child that
+        // another thread forked meanwhile holds our write descriptor to it until that child execs or
+        // closes it, and the kernel refuses to execute a file open for writing (ETXTBSY). The window
+        // is short but a loaded machine may stretch it: try again, 1 ms to 0.5 s apart (1 s in all).
+        var delay = Duration.milliseconds(1)
+        while result == ETXTBSY && delay <= .milliseconds(512) {
+            try? await Task.sleep(for: delay)
+            delay *= 2
+            result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
         closeAll(stdin.read, stdout.write, stderr.write)
         guard result == 0 else {
             closeAll(stdin.write, stdout.read, stderr.read)

@@ -46,15 +46,17 @@ package final class PluginProcess: Sendable {
 
     /// Spawns the plugin and wires its pipes; no protocol message is exchanged yet.
     package static func launch(
-        name: String, generation: Int, executablePath: String, arguments: [String], environment: [String],
+        name: String, generation: Int, executablePath: String, argv0: String? = nil, arguments: [String],
+        environment: [String],
         eventLoop: any EventLoop, logger: Logger,
         responseObserver: (@Sendable (RPCResponseHead) -> Void)? = nil,
         onFailure: @escaping @Sendable (PluginHostError) -> Void
     ) async throws -> PluginProcess {
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(
-                path: executablePath, arguments: arguments, environment: environment, eventLoop: eventLoop)
+            child = try await ChildProcess.spawn(
+                path: executablePath, argv0: argv0, arguments: arguments, environment: environment,
+                eventLoop: eventLoop)
         } catch var error as PluginHostError {
             error.plugin = name
             throw error

@@ -16,12 +16,16 @@ import Glibc
 /// If the server itself is SIGKILLed, nothing here runs: the plugins see EOF on stdin and exit
 /// on their own (that is the protocol's contract; `PR_SET_PDEATHSIG` is not available through
 /// posix_spawn, and an orderly server exit goes through `shutdown()`).
+///
+/// When the server seals, `stopAll()` stops every process and `isPaused` refuses new ones until it
+/// is unsealed: plugins hold database credentials, which must not outlive the keys.
 package actor PluginSupervisor {
     package nonisolated let configuration: PluginSupervisorConfiguration
     package nonisolated let connectionConfigs = ConnectionConfigRegistry()
     private let launchSpecs: any PluginLaunchSpecProvider
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
+    private let isPaused: @Sendable () -> Bool
 
     private enum Slot {
         case starting(Task<PluginProcess, any Error>, generation: Int)
@@ -43,12 +47,14 @@ package actor PluginSupervisor {
         launchSpecs: any PluginLaunchSpecProvider,
         configuration: PluginSupervisorConfiguration = PluginSupervisorConfiguration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "custos.plugins")
+        logger: Logger = Logger(label: "custos.plugins"),
+        isPaused: @escaping @Sendable () -> Bool = { false }
     ) {
         self.launchSpecs = launchSpecs
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.isPaused = isPaused
     }
 
     /// A typed client for the plugin `name` (cheap; make one per use or keep it).
@@ -62,6 +68,11 @@ package actor PluginSupervisor {
         while true {
             guard !isShutDown else {
                 throw PluginHostError(.shutDown, plugin: name, "the plugin host is shut down")
+            }
+            // Checked in the same actor turn that records a start, so `stopAll()` sees every start
+            // that got past it.
+            guard !isPaused() else {
+                throw PluginHostError(.shutDown, plugin: name, "plugins do not run while the server is sealed")
             }
             switch plugins[name]?.slot {
             case .running(let process):
@@ -122,19 +133,29 @@ package actor PluginSupervisor {
     /// every child has been reaped. Later calls fail with `.shutDown`.
     package func shutdown() async {
         isShutDown = true
-        var processes: [PluginProcess] = []
-        for state in plugins.values {
-            switch state.slot {
-            case .running(let process): processes.append(process)
-            case .starting(let task, _): if let process = try? await task.value { processes.append(process) }
-            case .failed, nil: break
-            }
-        }
+        await stopAll()
+    }
+
+    /// Stops every plugin process as `shutdown()` does, but later calls start them again (unless
+    /// paused). Returns once every child, starting, running or failed, has been reaped.
+    package func stopAll() async {
+        let slots = plugins.values.compactMap(\.slot)
         plugins.removeAll()
         let grace = configuration.shutdownGrace
         await withTaskGroup(of: Void.self) { group in
-            for process in processes {
-                group.addTask { await process.stop(grace: grace) }
+            for slot in slots {
+                switch slot {
+                case .running(let process):
+                    group.addTask { await process.stop(grace: grace) }
+                case .starting(let task, _):
+                    // Its slot is gone, so its launch will not record it as running: stop it here.
+                    group.addTask {
+                        if let process = try? await task.value { await process.stop(grace: grace) }
+                    }
+                case .failed(_, _, _, let previous):
+                    // Already being killed; wait until it is reaped.
+                    if let previous { group.addTask { await previous.kill() } }
+                }
             }
         }
     }
@@ -158,9 +179,11 @@ package actor PluginSupervisor {
             throw error
         }
         let process: PluginProcess
+        let executable = spec.executable
         do {
             process = try await PluginProcess.launch(
-                name: name, generation: generation, executablePath: spec.executablePath, arguments: spec.args,
+                name: name, generation: generation, executablePath: executable.path, argv0: spec.commandPath,
+                arguments: spec.args,
                 environment: PluginEnvironment.build(
                     entryEnvironment: spec.env, inheritedNames: configuration.inheritedEnvironment),
                 eventLoop: eventLoopGroup.next(), logger: logger,
@@ -168,8 +191,11 @@ package actor PluginSupervisor {
                     Task { await self?.processFailed(name: name, generation: generation, error: error) }
                 })
         } catch {
+            executable.remove()
             throw recordStartFailure(name, generation, error)
         }
+        // The copy lives as long as the process: a script's interpreter opens it after exec.
+        process.exit.whenComplete { _ in executable.remove() }
         let info: PluginInfo
         do {
             info = try await process.handshake(timeout: configuration.handshakeTimeout)

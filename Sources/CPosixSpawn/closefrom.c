@@ -1,0 +1,8 @@
+#define _GNU_SOURCE
+#include <spawn.h>
+
+#include "CPosixSpawn.h"
+
+int custos_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
