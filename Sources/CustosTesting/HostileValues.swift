@@ -48,7 +48,7 @@ package enum HostileValues {
 }
 
 /// Deterministic pseudo-random numbers (SplitMix64), so that a failing case can be replayed.
-package struct SeededRandom: RandomNumberGenerator {
+package struct SeededRandom: RandomNumberGenerator, Sendable {
     package var state: UInt64
     package init(seed: UInt64) { state = seed }
     package mutating func next() -> UInt64 {

@@ -92,6 +92,7 @@ extension Core {
         for engine in previous?.engines.values ?? [:].values { await engine.stop() }
         for observer in sealObservers.withLock({ $0 }) { await observer() }
         await seal.sealBarrier()
+        await StackScrubber.scrubConcurrencyPool()
         logger.info("sealed")
     }
 

@@ -44,6 +44,9 @@ package final class Core: Sendable {
             throw error
         } catch let error as LeaseError {
             throw error.custosError
+        } catch let error as StorageError where error.code == .invalidKey {
+            // A key derived from the request path that storage refuses is the client's path.
+            throw CustosError.badRequest("invalid path \"\(request.path)\"")
         } catch let error as BarrierError where error.code == .sealed {
             throw CustosError.sealed
         } catch {

@@ -43,8 +43,9 @@ extension SystemBackend {
         case "sys/capabilities-self":
             subject = .entry(caller.entry)
         case "sys/capabilities":
-            // Vault answers a missing token with a server error, not a 400.
-            guard let token = params.token, !token.isEmpty else { throw CustosError(.internal, "no token found") }
+            // Vault's message, but a 400: Vault answers this client mistake with a 500, and Custos
+            // answers bad input with a client error.
+            guard let token = params.token, !token.isEmpty else { throw CustosError(.badRequest, "no token found") }
             subject = .token(token)
         default:
             guard let accessor = params.accessor, !accessor.isEmpty else {

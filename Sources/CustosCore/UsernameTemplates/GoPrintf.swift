@@ -249,7 +249,7 @@ enum GoPrintf {
         private mutating func intFromArg() -> (Int, Bool) {
             guard argNum < args.count else { return (0, false) }
             defer { argNum += 1 }
-            guard case .int(let value) = args[argNum], abs(value) <= GoPrintf.maxGoWidth else { return (0, false) }
+            guard case .int(let value) = args[argNum], value.magnitude <= UInt(GoPrintf.maxGoWidth) else { return (0, false) }
             return (value, true)
         }
 

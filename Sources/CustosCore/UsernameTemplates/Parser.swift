@@ -103,9 +103,11 @@ struct Parser {
             return .call(function, args: arguments, offset: offset)
         }
         if !arguments.isEmpty {
-            let what = if case .field(let name, _) = head { "field .\(name) is not a method but has arguments" }
-                else { "can't give argument to non-function" }
-            throw locator.error(.syntax, what, at: head.offset)
+            // Go reports these when executing; they can never succeed, so report them now.
+            if case .field(let name, _) = head {
+                throw locator.error(.syntax, "field .\(name) is not a method but has arguments", at: head.offset)
+            }
+            throw locator.error(.syntax, "can't give argument to non-function", at: head.offset)
         }
         if stage > 1 {
             throw locator.error(.syntax, "non executable command in pipeline stage \(stage)", at: head.offset)

@@ -48,7 +48,13 @@ package struct UsernameTemplate: Sendable {
             random: context.random,
             locator: locator
         )
-        return try evaluator.render(segments)
+        do {
+            return try evaluator.render(segments)
+        } catch {
+            var error = error
+            error.phase = .render
+            throw error
+        }
     }
 
     /// Write-time check in Vault's manner: every referenced field must be one the

@@ -36,14 +36,17 @@ package struct UsernameTemplateError: Error, Hashable, Sendable, CustomStringCon
         self.column = column
     }
 
+    /// Whether `UsernameTemplate.init` or `render` raised the error.
+    package enum Phase: String, Hashable, Sendable {
+        case parse
+        case render
+    }
+
+    package var phase: Phase = .parse
+
     /// True for errors that depend only on the template text, i.e. ones that
     /// `UsernameTemplate.init` throws and a write endpoint should map to 400.
-    package var isParseError: Bool {
-        switch code {
-        case .unknownField, .environment: false
-        default: true
-        }
-    }
+    package var isParseError: Bool { phase == .parse }
 
     package var description: String {
         guard let line, let column else { return message }

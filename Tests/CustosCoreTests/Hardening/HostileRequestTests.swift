@@ -70,6 +70,27 @@ struct HostileRequestTests {
         }
     }
 
+    /// Found by review: `GET secret/x/` answered 500. Paths are input too.
+    @Test func hostilePathsNeverFailInternally() async throws {
+        let fixture = try await TokenTestCore.make()
+        try await fixture.call(.update, "secret/x", #"{"a": 1}"#, token: fixture.root)
+        let segments = ["x", "x/", "", "..", ".", "%00", "\u{0}", "ü", "a b", "*", "+", String(repeating: "s", count: 3000), "\u{FFFF}"]
+        var generator = HostileBodyGenerator(seed: 5)
+        for round in 0..<1_500 {
+            let count = Int(generator.random.next() % 4) + 1
+            let path = ["secret", "sys", "auth/token", "sys/leases/lookup", "sys/policies/acl", "sys/internal/ui/mounts"][round % 6]
+                + "/" + (0..<count).map { _ in generator.pick(segments) }.joined(separator: "/")
+            for operation in LogicalOperation.allCases {
+                do {
+                    _ = try await fixture.core.handle(LogicalRequest(operation: operation, path: path, body: Data("{\"a\": 1}".utf8), clientToken: fixture.root))
+                } catch {
+                    #expect(error.code != .internal, "\(operation) \(path.prefix(80)): \(error)")
+                }
+            }
+        }
+        #expect(await fixture.failure(.read, "secret/x/", token: fixture.root)?.code == .notFound)
+    }
+
     /// The request that took the server down: a huge increment from a default-policy token.
     @Test(arguments: ["1e300", "-1e300", "9223372036854775807", "\"1e300h\"", "\"99999999999999h\"", "1e400", "\"-1h\"", "0.5"])
     func renewSelfWithAnOutOfRangeIncrementIsABadRequest(increment: String) async throws {

@@ -108,9 +108,9 @@ import Testing
         func failure(_ json: String, path: String = "sys/capabilities") async -> CustosError? {
             await t.failure(.update, path, json, token: t.root)
         }
-        #expect(await failure(#"{"paths":["secret/x"]}"#) == CustosError(.internal, "no token found"))
-        #expect(await failure(#"{"token":"","paths":["secret/x"]}"#) == CustosError(.internal, "no token found"))
-        #expect(await failure(#"{"token":5,"paths":["secret/x"]}"#) == CustosError(.internal, "no token found"))
+        #expect(await failure(#"{"paths":["secret/x"]}"#) == CustosError(.badRequest, "no token found"))
+        #expect(await failure(#"{"token":"","paths":["secret/x"]}"#) == CustosError(.badRequest, "no token found"))
+        #expect(await failure(#"{"token":5,"paths":["secret/x"]}"#) == CustosError(.badRequest, "no token found"))
         #expect(await failure(#"{"token":"bogus","paths":["secret/x"]}"#) == .badRequest("invalid token"))
         #expect(await failure(#"{"token":"\#(tok)","paths":[]}"#) == .badRequest("paths must be supplied"))
         #expect(await failure(#"{"token":"\#(tok)","paths":""}"#) == .badRequest("paths must be supplied"))

@@ -112,6 +112,8 @@ struct ErrorTests {
         // The rendered output is bounded too.
         let wide = String(repeating: "{{ random 1024 }}", count: 70)
         #expect(failure(wide)?.code == .limitExceeded)
+        #expect(failure(wide)?.phase == .render)
+        #expect(parseFailure(deep)?.phase == .parse)
     }
 
     @Test("unknown fields fail at render time with Go's wording")
@@ -135,6 +137,7 @@ struct ErrorTests {
         } catch {
             #expect(error.code == .unknownField)
             #expect(error.message == "can't evaluate field Display (available: .DisplayName, .RoleName)")
+            #expect(error.isParseError)  // a write-time check: answer 400
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustosCore
+import CustosTesting
 
 @Suite("String functions")
 struct StringFunctionTests {

@@ -81,6 +81,8 @@ struct PrintfTests {
         (#"printf "%.*s" 2 "abcdef""#, "ab"),
         (#"printf "%*s" "x" "y""#, "%!(BADWIDTH)y"),
         (#"printf "%.*s" "x" "y""#, "%!(BADPREC)y"),
+        (#"printf "%*d" -9223372036854775808 1"#, "%!(BADWIDTH)1"),
+        (#"printf "%.*d" 2000000 1"#, "%!(BADPREC)1"),
     ])
     func reordering(expression: String, expected: String) throws {
         #expect(try render("{{ \(expression) }}") == expected)
@@ -107,7 +109,7 @@ struct PrintfTests {
     func dynamicUnsupportedVerb() {
         let error = failure("{{ printf .F .A }}", Fixtures.context(["F": "%x", "A": "a"]))
         #expect(error?.code == .unsupported)
-        #expect(error?.isParseError == true)  // the code says what it is; it only surfaced late
+        #expect(error?.phase == .render)  // the format came from data, so it is not the template's fault alone
     }
 
     @Test("widths beyond the value limit are refused instead of allocated")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustosCore
+import CustosTesting
 
 /// Returns scripted 64-bit words in order, then repeats the last one, so tests
 /// can pin exactly which bytes `random` and `uuid` see.
@@ -36,19 +37,6 @@ struct ScriptedRandom: RandomNumberGenerator, Sendable {
         let word = words[min(index, words.count - 1)]
         index += 1
         return word
-    }
-}
-
-/// SplitMix64: a tiny seeded generator for reproducible "random" output.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

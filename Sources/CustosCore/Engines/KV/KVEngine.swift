@@ -56,7 +56,8 @@ package struct KVEngine: SecretsEngine {
     }
 
     private func read(_ key: String, _ request: EngineRequest) async throws -> LogicalResponse {
-        guard !key.isEmpty, let stored = try await storage.get(key) else {
+        // A folder is not a secret (Vault: 404 for `GET secret/folder/`).
+        guard !key.isEmpty, !key.hasSuffix("/"), let stored = try await storage.get(key) else {
             throw CustosError(.notFound, messages: [])
         }
         let data = try JSONDecoder().decode([String: JSONValue].self, from: stored)
@@ -85,6 +86,7 @@ package struct KVEngine: SecretsEngine {
 
     private func delete(_ key: String) async throws -> LogicalResponse {
         guard !key.isEmpty else { throw CustosError.unsupportedOperation() }
+        guard !key.hasSuffix("/") else { return .noContent }
         try await storage.delete(key)
         return .noContent
     }

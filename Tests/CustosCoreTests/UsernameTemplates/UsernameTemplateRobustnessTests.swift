@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import CustosCore
+import CustosTesting
 
 /// Mutated and truncated templates must either throw a `UsernameTemplateError`
 /// or render; a trap (crash) fails the whole test run. The mutations are seeded
 /// so a failure reproduces.
-@Suite("Robustness")
-struct RobustnessTests {
+@Suite("username template robustness")
+struct UsernameTemplateRobustnessTests {
     static let seeds: [String] = [
         UsernameTemplate.Defaults.postgreSQL,
         UsernameTemplate.Defaults.redshift,
@@ -22,7 +23,7 @@ struct RobustnessTests {
     /// Fragments that tend to break lexers: delimiters, quotes, escapes, numbers, odd scalars.
     static let fragments: [String] = [
         "{{", "}}", "{{-", "-}}", " - ", "(", ")", "|", "\"", "`", "\\", "\\x", "\\u", "\\U0010FFFF", "'",
-        "/*", "*/", ".", ".RoleName", ".Nope", "$", ":=", "0x", "0b2", "1e", "9999999999999999999999", "-",
+        "/*", "*/", ".", ".RoleName", ".Nope", "$", ":=", "0x", "0b2", "1e", "9999999999999999999999", "-9223372036854775808", "%*d", "%.*d", "-",
         "+", "_", "random", "random 99999", "truncate", "truncate 0", "printf", "\"%", "%*d", "%[", "uuid",
         "timestamp", "replace \"\" \"xx\"", "base64", "if", "end", "nil", "true", " ", "\n", "\t", "\r",
         "\u{0}", "é", "😀", "\u{FFFD}", "\u{301}", "日本",
@@ -34,7 +35,9 @@ struct RobustnessTests {
         let data = ["DisplayName": "token-with-display-name", "RoleName": "my_custom_database_role", "Имя": "иван"]
         var parsed = 0
         var rendered = 0
-        for iteration in 0..<6000 {
+        // USERNAME_TEMPLATE_FUZZ_ITERATIONS raises the count for a longer local run.
+        let iterations = ProcessInfo.processInfo.environment["USERNAME_TEMPLATE_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 6000
+        for iteration in 0..<iterations {
             var text = Array(Self.seeds[iteration % Self.seeds.count].unicodeScalars)
             let mutationCount = 1 + Int(generator.next() % 4)
             for _ in 0..<mutationCount {
