@@ -44,8 +44,13 @@ package enum PluginServices {
             logger: Logger(label: "custos.plugins"),
             isPaused: { [weak core] in core?.isSealed ?? true }
         )
-        core.observeSeal { await supervisor.stopAll() }
+        core.observeSeal {
+            await supervisor.stopAll()
+            supervisor.connectionConfigs.removeAll()
+        }
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
+        // The `database` engine kind, built with this supervisor and catalog.
+        core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {
             try await registerAll(in: directory, catalog: catalog, core: core, logger: logger)
         }

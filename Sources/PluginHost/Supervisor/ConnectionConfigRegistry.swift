@@ -20,6 +20,11 @@ package final class ConnectionConfigRegistry: Sendable {
         configs.withLock { _ = $0[plugin]?.removeValue(forKey: connection) }
     }
 
+    /// Forgets every config (they hold database credentials): on seal.
+    package func removeAll() {
+        configs.withLock { $0.removeAll() }
+    }
+
     package func connections(of plugin: String) -> [String] {
         configs.withLock { Array(($0[plugin] ?? [:]).keys).sorted() }
     }
