@@ -33,18 +33,17 @@ struct FileLeaseTestEngine: SecretsEngine {
             throw CustosError(.notFound, "no handler for route \"\(request.mount.path)\(request.path)\"")
         }
         let parameters = try request.decode(Parameters.self)
-        let internalData = JSONValue.object(["kind": .string("file")])
-        let id = try await context.leases.beginIssue(for: request, internalData: internalData)
-        let name = Self.fileName(leaseID: id)
+        let ticket = try await context.leases.beginIssue(for: request, keeping: ["kind": "file"])
+        let name = Self.fileName(leaseID: ticket.leaseID)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Not `FileManager.createFile`: it writes a temporary file and renames it, which a
         // `kill -9` can leave behind under another name.
         try Data().write(to: directory.appendingPathComponent(name))
         return LogicalResponse(
             data: ["file": name],
-            secret: ResponseSecret(
+            secret: try ResponseSecret(
                 ttl: parameters.ttl, maxTTL: parameters.maxTtl, renewable: parameters.renewable?.value ?? true,
-                internalData: internalData))
+                keeping: ["kind": "file"], ticket: ticket))
     }
 
     func revoke(_ lease: LeaseEntry) async throws {

@@ -34,8 +34,10 @@ extension Core {
             await rollBack(records, runtime: runtime)
             return response
         }
-        let record = records.isEmpty ? nil : records.removeFirst()
-        await rollBack(records, runtime: runtime)  // an engine begins one record per secret
+        // The record the secret names completes; any other the engine began is rolled back.
+        let index = secret.ticket.flatMap { ticket in records.firstIndex { $0.id == ticket.leaseID } }
+        let record = index.map { records.remove(at: $0) }
+        await rollBack(records, runtime: runtime)
         let leased: LogicalResponse
         do {
             leased = try await lease(secret, response: response, record: record, request: request, runtime: runtime)

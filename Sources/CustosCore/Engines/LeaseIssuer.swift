@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 /// Crash-safe issuance for an engine that creates something outside Custos (a database user, a
-/// file): call `beginIssue` *before* creating it, then return a `ResponseSecret`. The core stores
-/// the lease under the id `beginIssue` returned, which removes the write-ahead record in the same
-/// transaction; if the engine throws or returns no secret, the core rolls the record back through
-/// the engine's `revoke` (so `revoke` must tolerate objects that were never created). A crash in
-/// between leaves the record, which the next unseal rolls back.
+/// file): call `beginIssue` *before* creating it, then return a `ResponseSecret` with the ticket.
+/// The core stores the lease under the ticket's id, which removes the write-ahead record in the
+/// same transaction; if the engine throws or returns no secret for a ticket, the core rolls the
+/// record back through the engine's `revoke` (so `revoke` must tolerate objects that were never
+/// created). A crash in between leaves the record, which the next unseal rolls back.
 package struct LeaseIssuer: Sendable {
     let manager: @Sendable () -> ExpirationManager?
     let now: @Sendable () -> Date
@@ -19,18 +19,17 @@ package struct LeaseIssuer: Sendable {
     /// For contexts without a core (unit tests of an engine alone): every issue is refused.
     package static let unavailable = LeaseIssuer(manager: { nil }, now: { Date() })
 
-    /// Stores the write-ahead record with what the engine needs to undo the creation; returns the
-    /// lease id the secret will get.
-    @discardableResult
-    package func beginIssue(for request: EngineRequest, internalData: JSONValue) async throws -> String {
+    /// Stores the write-ahead record with what the engine needs to undo the creation (its own
+    /// `Codable` struct); the returned ticket goes into the `ResponseSecret` that completes it.
+    package func beginIssue(for request: EngineRequest, keeping value: some Encodable) async throws -> IssueTicket {
         guard let manager = manager() else { throw CustosError.sealed }
         let id = LeaseID.generate(mountPath: request.mount.path, requestPath: request.path)
         let record = PendingIssue(
             id: id, mountAccessor: request.mount.accessor, tokenAccessor: request.caller.flatMap { $0.accessor.isEmpty ? nil : $0.accessor },
-            createdTime: now(), secretData: internalData)
+            createdTime: now(), secretData: try JSONValue(encoding: value))
         try await manager.beginIssue(record)
         request.issues.add(record)
-        return id
+        return IssueTicket(leaseID: id)
     }
 }
 

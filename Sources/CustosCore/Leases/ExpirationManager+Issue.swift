@@ -2,10 +2,10 @@ import Foundation
 
 /// Issuance: the write-ahead protocol and registering leases.
 ///
-/// The request path, for an engine that creates something external:
-/// `beginIssue(record)` -> engine creates it -> `completeIssue(lease)` (or `abandonIssue(id)` if
-/// the engine failed). A crash anywhere in between leaves the record, which `restore()` rolls
-/// back through the revoker.
+/// The request path, for an engine that creates something external: `beginIssue(record)` ->
+/// engine creates it -> `register(lease)` under the record's id (or, if the engine failed, the
+/// record registered as an expired lease, which revokes whatever was created). A crash anywhere
+/// in between leaves the record, which `restore()` rolls back through the revoker.
 extension ExpirationManager {
     package func beginIssue(_ record: PendingIssue) async throws {
         try LeaseID.validate(record.id)
@@ -17,17 +17,6 @@ extension ExpirationManager {
             localPending.remove(record.id)
             throw error
         }
-    }
-
-    /// Stores the lease and removes its write-ahead record in one transaction, then schedules it.
-    package func completeIssue(_ lease: LeaseEntry) async throws {
-        try await register(lease)
-    }
-
-    package func abandonIssue(_ id: String) async throws {
-        try LeaseID.validate(id)
-        try await store.abandonIssue(id)
-        localPending.remove(id)
     }
 
     /// Stores a new lease (removing a write-ahead record of the same id) and schedules its expiry.

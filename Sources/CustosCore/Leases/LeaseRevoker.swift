@@ -1,40 +1,12 @@
 import Foundation
-import Synchronization
 
 /// What the expiration manager asks of secrets engines; the core implements it by routing on
-/// `lease.mountAccessor` to the mount's engine (`MountRoutedLeaseRevoker` does exactly that).
+/// `lease.mountAccessor` to the mount's engine (`CoreLeaseRevoker`).
 /// Both calls must be idempotent: after a crash a revocation may be repeated.
 package protocol LeaseRevoker: Sendable {
     func revoke(_ lease: LeaseEntry) async throws
     /// Extends the external credential to `ttl` from now (e.g. PostgreSQL `VALID UNTIL`).
     func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws
-}
-
-/// Routes each call to the revoker registered for the lease's mount; a lease whose mount is gone
-/// fails (and so is retried, then listed as irrevocable) rather than being dropped silently.
-package final class MountRoutedLeaseRevoker: LeaseRevoker {
-    private let routes = Mutex<[String: any LeaseRevoker]>([:])
-
-    package init() {}
-
-    package func setRevoker(_ revoker: (any LeaseRevoker)?, forMount mountAccessor: String) {
-        routes.withLock { $0[mountAccessor] = revoker }
-    }
-
-    package func revoke(_ lease: LeaseEntry) async throws {
-        try await route(lease).revoke(lease)
-    }
-
-    package func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
-        try await route(lease).renew(lease, ttl: ttl)
-    }
-
-    private func route(_ lease: LeaseEntry) throws -> any LeaseRevoker {
-        guard let revoker = routes.withLock({ $0[lease.mountAccessor] }) else {
-            throw LeaseError(.engineFailed, "no secrets engine is mounted for lease \(lease.id)")
-        }
-        return revoker
-    }
 }
 
 /// Turns an engine error into text that may be stored and shown (`lastError`). Only error types

@@ -130,10 +130,6 @@ package struct LeaseStore: Sendable {
         ])
     }
 
-    package func abandonIssue(_ id: String) async throws {
-        try await writer.write([.delete(LeaseStorageLayout.pendingKey(id))])
-    }
-
     package func pendingRecords() async throws -> [PendingIssue] {
         var records: [PendingIssue] = []
         for id in try await backend.scan(prefix: LeaseStorageLayout.pending) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A write-ahead record for crash-safe issuance: stored (`beginIssue`) before the engine creates
-/// anything external, replaced by the lease (`completeIssue`) or removed (`abandonIssue`).
+/// anything external, replaced by the lease (`register` under its id) or rolled back (registered expired).
 /// A record found at start-up means the process died in between: it is rolled back by revoking
 /// a lease built from it (`asLease`), so whatever the engine may have created is removed.
 package struct PendingIssue: Codable, Sendable, Equatable {

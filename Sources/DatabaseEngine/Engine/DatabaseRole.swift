@@ -44,20 +44,9 @@ struct CredentialLeaseData: Codable, Sendable, Equatable {
     var role: String
     var username: String
 
-    var json: JSONValue {
-        .object(["connection": .string(connection), "role": .string(role), "username": .string(username)])
-    }
-
     init(connection: String, role: String, username: String) {
         self.connection = connection
         self.role = role
         self.username = username
-    }
-
-    init?(_ value: JSONValue) {
-        guard case .object(let members) = value,
-              let connection = members["connection"]?.stringValue, let role = members["role"]?.stringValue,
-              let username = members["username"]?.stringValue else { return nil }
-        self.init(connection: connection, role: role, username: username)
     }
 }

@@ -120,7 +120,7 @@ extension DatabaseEngine {
     func deleteConfig(_ name: String, force: Bool) async throws -> LogicalResponse {
         guard try await connection(name) != nil else { return .noContent }
         let dependent = try await context.leases.leases(of: context.mount, under: "creds/").filter {
-            CredentialLeaseData($0.secretData)?.connection == name
+            $0.secretData.decoded(as: CredentialLeaseData.self)?.connection == name
         }
         if !dependent.isEmpty {
             guard force else {

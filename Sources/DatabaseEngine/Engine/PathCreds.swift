@@ -37,7 +37,7 @@ extension DatabaseEngine {
             displayName: request.caller?.displayName ?? "", roleName: name)
         let password = try await credentials.password(policy: config.passwordPolicy)
         let planned = CredentialLeaseData(connection: role.dbName, role: name, username: username)
-        _ = try await context.leases.beginIssue(for: request, internalData: planned.json)
+        let ticket = try await context.leases.beginIssue(for: request, keeping: planned)
         let created: NewUserResult
         do {
             created = try await client.newUser(NewUserRequest(
@@ -50,9 +50,9 @@ extension DatabaseEngine {
         let issued = CredentialLeaseData(connection: role.dbName, role: name, username: created.username)
         return LogicalResponse(
             data: IssuedCredentials(username: created.username, password: password),
-            secret: ResponseSecret(
+            secret: try ResponseSecret(
                 ttl: VaultDuration(seconds: ttl), maxTTL: role.maxTTL > 0 ? VaultDuration(seconds: role.maxTTL) : nil,
-                renewable: true, internalData: issued.json))
+                renewable: true, keeping: issued, ticket: ticket))
     }
 
     /// Vault's `CalculateTTL`: the role's default, else the mount's, else the system's; capped by
@@ -70,7 +70,7 @@ extension DatabaseEngine {
     // MARK: The lease's life: renewal and revocation through the plugin.
 
     func revoke(_ lease: LeaseEntry) async throws {
-        guard let data = CredentialLeaseData(lease.secretData) else {
+        guard let data = lease.secretData.decoded(as: CredentialLeaseData.self) else {
             throw CustosError(.internal, "lease \(lease.id) has no database user to revoke")
         }
         guard let config = try await connection(data.connection) else {
@@ -88,7 +88,7 @@ extension DatabaseEngine {
     }
 
     func renew(_ lease: LeaseEntry, ttl: VaultDuration) async throws {
-        guard let data = CredentialLeaseData(lease.secretData), let config = try await connection(data.connection) else {
+        guard let data = lease.secretData.decoded(as: CredentialLeaseData.self), let config = try await connection(data.connection) else {
             throw LeaseError(.notRenewable, "lease \(lease.id) cannot be renewed: its connection is gone")
         }
         let statements = try await role(data.role)?.renewStatements ?? []

@@ -12,6 +12,8 @@ final class ExternalObjects: Sendable {
         var renewed: [(String, Int64)] = []
         var failRevoke = false
         var failAfterCreate = false
+        /// Begin a record for a spare object first, then answer with the second ticket only.
+        var beginSpare = false
         /// Runs after the object is created, before the engine answers (to race a revocation).
         var afterCreate: (@Sendable () async -> Void)?
     }
@@ -34,7 +36,7 @@ struct FakeIssuingEngine: SecretsEngine {
 
     struct Parameters: Decodable {
         var ttl: VaultDuration?
-        var maxTtl: VaultDuration?  // `max_ttl`: bodies are decoded from snake_case
+        var maxTtl: VaultDuration?  // `max_ttl`: documented snake_case keys map to camelCase properties
         var renewable: Bool?
     }
 
@@ -42,16 +44,20 @@ struct FakeIssuingEngine: SecretsEngine {
         guard request.path.hasPrefix("creds/") else { throw CustosError(.notFound, "no such path") }
         let parameters = try request.decode(Parameters.self)
         let name = "obj-\(UUID().uuidString.prefix(8))"
-        let internalData = JSONValue.object(["name": .string(name)])
-        try await context.leases.beginIssue(for: request, internalData: internalData)
+        if objects.state.withLock({ $0.beginSpare }) {
+            let spare = "spare-\(name)"
+            _ = try await context.leases.beginIssue(for: request, keeping: ["name": spare])
+            objects.set { $0.live.insert(spare) }
+        }
+        let ticket = try await context.leases.beginIssue(for: request, keeping: ["name": name])
         objects.set { $0.live.insert(name) }
         if let afterCreate = objects.state.withLock({ $0.afterCreate }) { await afterCreate() }
         if objects.state.withLock({ $0.failAfterCreate }) { throw CustosError(.internal, "engine failed") }
         return LogicalResponse(
             data: ["name": name],
-            secret: ResponseSecret(
+            secret: try ResponseSecret(
                 ttl: parameters.ttl, maxTTL: parameters.maxTtl, renewable: parameters.renewable ?? true,
-                internalData: internalData))
+                keeping: ["name": name], ticket: ticket))
     }
 
     func revoke(_ lease: LeaseEntry) async throws {
