@@ -46,11 +46,12 @@ struct LeaseEndToEndTests {
         let client = VaultTestClient(address: server.address, token: "lease-root")
         try await mountFiles(client, directory: objects)
 
-        // Expiry on time: a 2 s lease disappears, with its file.
-        let short = try await client.write("files/creds/short", ["ttl": "2s"])
+        // Expiry on time: a short lease disappears, with its file. 6 s, not less: the checks right
+        // after issuing must not race the expiry on a loaded machine.
+        let short = try await client.write("files/creds/short", ["ttl": "6s"])
         #expect(short.status == 200, "\(short.text)")
         let shortID = try #require(short.json?["lease_id"]?.stringValue)
-        #expect(short.json?["lease_duration"] == .int(2))
+        #expect(short.json?["lease_duration"] == .int(6))
         #expect(files(in: objects).contains(fileName(shortID)))
         let expired = try await eventually(within: 30) {
             try await client.write("sys/leases/lookup", ["lease_id": .string(shortID)]).status == 400
@@ -104,7 +105,8 @@ struct LeaseEndToEndTests {
         defer { Task { await server.stop() } }
         let client = VaultTestClient(address: server.address, token: "token-lease-root")
         try await mountFiles(client, directory: objects)
-        let created = try await client.write("auth/token/create", ["ttl": "2s", "policies": .array([.string("root")])])
+        // 6 s: the checks below run before the expiry even on a loaded machine.
+        let created = try await client.write("auth/token/create", ["ttl": "6s", "policies": .array([.string("root")])])
         let auth = try #require(created.json?["auth"]?.objectValue)
         let token = try #require(auth["client_token"]?.stringValue)
         let accessor = try #require(auth["accessor"]?.stringValue)
