@@ -57,7 +57,13 @@ actor ConnectionManager {
 
     func forget(_ name: String) { open[name] = nil }
 
+    /// On stop (seal, disable): closes this engine's connections, then stops each plugin process
+    /// that serves no connection any more (it held the root credentials of the ones closed).
     func closeAll() async {
+        let plugins = Set(open.values)
         for name in open.keys.sorted() { await close(name) }
+        for plugin in plugins.sorted() where supervisor.connectionConfigs.connections(of: plugin).isEmpty {
+            await supervisor.stop(plugin)
+        }
     }
 }

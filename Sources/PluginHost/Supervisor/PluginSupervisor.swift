@@ -116,8 +116,14 @@ package actor PluginSupervisor {
     /// Restarts the plugin (`sys/plugins/reload/backend`): the current process stops in an orderly
     /// way (calls in flight may finish), and a new one is started and handshaken before returning.
     package func reload(_ name: String) async throws {
+        await stop(name)
+        _ = try await process(for: name, patience: configuration.callTimeout)
+    }
+
+    /// Stops a plugin's process (it starts again on its next use) and forgets its back-off history.
+    package func stop(_ name: String) async {
         let old = plugins[name]?.slot
-        plugins[name] = nil  // a reload also forgets the back-off history
+        plugins[name] = nil
         switch old {
         case .running(let process):
             await process.stop(grace: configuration.shutdownGrace)
@@ -126,7 +132,6 @@ package actor PluginSupervisor {
         case .failed, nil:
             break
         }
-        _ = try await process(for: name, patience: configuration.callTimeout)
     }
 
     /// Stops every plugin: stdin closed, up to the grace period to exit, then SIGKILL; returns once

@@ -52,11 +52,19 @@ struct DatabaseCLITests {
             #expect(try await pg.roleExists(tableUser))
             let sessionsBefore = try await pg.rows("SELECT count(*) FROM pg_stat_activity WHERE usename = '\(rootUser.name)'")
             #expect(sessionsBefore != ["0"])
+            #expect(try await children(of: session.server.pid) != [], "the plugin runs as the server's child")
             let disabled = try await session.run(["secrets", "disable", "database"])
             #expect(disabled.exitCode == 0, "\(disabled.stderr)")
             #expect(try await pg.roleExists(tableUser) == false)
             try await eventually { try await pg.rows("SELECT count(*) FROM pg_stat_activity WHERE usename = '\(rootUser.name)'") == ["0"] }
+            // No mount uses the plugin any more: its process, which held the root credentials, is gone.
+            try await eventually { try await children(of: session.server.pid).isEmpty }
         }
+    }
+
+    private func children(of pid: Int32) async throws -> [String] {
+        let result = try await ChildProcess.run(executable: URL(fileURLWithPath: "/usr/bin/pgrep"), arguments: ["-P", String(pid)])
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 
     private func eventually(_ condition: () async throws -> Bool) async throws {
@@ -65,6 +73,6 @@ struct DatabaseCLITests {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the plugin's connections to PostgreSQL were not closed")
+        Issue.record("the plugin's connections or process outlived the mount")
     }
 }
