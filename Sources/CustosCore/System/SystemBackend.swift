@@ -21,41 +21,11 @@ struct SystemBackend {
     }
 
     func handle(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
-        let path = request.path
-        if let response = try await policyPath(request, policies: runtime.policies) { return response }
-        if let response = try await capabilitiesPath(request, caller: caller, runtime: runtime) { return response }
-        if let response = try await passwordPolicyPath(request) { return response }
-        switch path {
-        case "sys/seal":
-            try Self.require(request, [.update, .create])
-            await core.sealNow()
-            return .noContent
-        case "sys/mounts":
-            try Self.require(request, [.read])
-            return listMounts(runtime)
-        case "sys/rotate":
-            try Self.require(request, [.update, .create])
-            _ = try await core.barrier.rotate()
-            return .noContent
-        case "sys/key-status":
-            try Self.require(request, [.read])
-            return try keyStatus()
-        default:
-            break
-        }
-        if path.hasPrefix("sys/mounts/") {
-            let rest = String(path.dropFirst("sys/mounts/".count))
-            if rest.hasSuffix("/tune") {
-                return try await tuneMount(String(rest.dropLast("/tune".count)), request)
-            }
-            return try await mountPath(rest, request)
-        }
-        if let response = try await leasePath(request, caller: caller, runtime: runtime) { return response }
-        if path.hasPrefix("sys/internal/ui/mounts/") {
-            try Self.require(request, [.read])
-            return try uiMount(String(path.dropFirst("sys/internal/ui/mounts/".count)), runtime, caller: caller)
-        }
-        throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
+        let relative = String(request.path.dropFirst(min(Self.mount.path.count, request.path.count)))
+        let table = paths(caller: caller, runtime: runtime)
+        guard table.route(relative) != nil else { throw Self.noRoute(request.path) }
+        return try await table.handle(EngineRequest(
+            operation: request.operation, path: relative, mount: Self.mount, request: request, caller: caller))
     }
 
     /// 405 for an operation a path does not serve.
