@@ -51,6 +51,7 @@ package enum PluginServices {
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
         // The `database` engine kind, built with this supervisor and catalog.
         core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog))
+        core.register(LegacyPostgreSQLEngineType.make(supervisor: supervisor))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {
             try await registerAll(in: directory, catalog: catalog, core: core, logger: logger)
         }

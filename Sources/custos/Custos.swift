@@ -16,6 +16,7 @@ struct Custos: AsyncParsableCommand {
             DeleteCommand.self,
             OperatorCommand.self,
             SecretsCommand.self,
+            MountCommand.self,
             TokenCommand.self,
             LeaseCommand.self,
             PolicyCommand.self,

@@ -31,6 +31,26 @@ struct MountSettingsOptions: ParsableArguments {
     }
 }
 
+/// `custos mount TYPE`: the pre-0.9 verb Vault's oldest guides use, an alias of `secrets enable`.
+struct MountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mount", abstract: "Enable a secrets engine (the old verb; same as secrets enable).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var settings: MountSettingsOptions
+
+    @Option(name: [.customLong("path", withSingleDash: true), .customLong("path")],
+            help: "Where to mount the engine (default: its type).")
+    var path: String?
+
+    @Argument(help: "The engine type, e.g. postgresql or database.")
+    var type: String
+
+    func run() async throws {
+        try await SecretsEnableCommand.enable(type: type, path: path, settings: settings, global: global)
+    }
+}
+
 struct SecretsEnableCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a secrets engine.")
 
@@ -45,6 +65,10 @@ struct SecretsEnableCommand: AsyncParsableCommand {
     var type: String
 
     func run() async throws {
+        try await Self.enable(type: type, path: path, settings: settings, global: global)
+    }
+
+    static func enable(type: String, path: String?, settings: MountSettingsOptions, global: GlobalOptions) async throws {
         let mount = CLIPath.mount(path ?? type)
         let request = EnableMountRequest(
             type: type,
