@@ -10,7 +10,12 @@ package struct ServerRunner: Sendable {
     /// Dev mode: initialise with one key share, unseal, mount KV at `secret/`.
     package struct DevOptions: Sendable {
         package var rootTokenID: String?
-        package init(rootTokenID: String? = nil) { self.rootTokenID = rootTokenID }
+        /// `-dev-database-url`: a PostgreSQL to configure `database/` against (`DevDatabase`).
+        package var databaseURL: String?
+        package init(rootTokenID: String? = nil, databaseURL: String? = nil) {
+            self.rootTokenID = rootTokenID
+            self.databaseURL = databaseURL
+        }
     }
 
     package struct Ready: Sendable {
@@ -58,6 +63,10 @@ package struct ServerRunner: Sendable {
         // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
         var teardowns: [@Sendable () async -> Void] = []
         for install in extensions { teardowns.append(try await install(core)) }
+        // After the extensions: the `database` engine kind comes with the plugin host.
+        if let url = dev?.databaseURL, let token = ready.rootToken {
+            try await DevDatabase.configure(core: core, rootToken: token, url: url)
+        }
 
         // Announce readiness once every listener is bound.
         let bound = BoundListeners(expected: configuration.listeners.count)

@@ -32,12 +32,19 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("dev-plugin-dir", withSingleDash: true), .customLong("dev-plugin-dir")], help: "Dev mode plugin directory.")
     var devPluginDir: String?
 
+    @Option(name: [.customLong("dev-database-url", withSingleDash: true), .customLong("dev-database-url")],
+            help: "Dev mode: configure database/ against this PostgreSQL (postgresql://user:password@host:port/db) with a readonly role.")
+    var devDatabaseURL: String?
+
     @Option(name: [.customLong("log-level", withSingleDash: true), .customLong("log-level")], help: "trace, debug, info, warn or error.")
     var logLevel: String?
 
     func run() async throws {
         guard dev || config != nil else {
             throw CommandFailure.usage("custos server needs -config FILE or -dev")
+        }
+        guard dev || devDatabaseURL == nil else {
+            throw CommandFailure.usage("-dev-database-url needs -dev")
         }
         FreedMemoryWipe.ensure()
         var configuration: ServerConfiguration
@@ -83,13 +90,13 @@ struct ServerCommand: AsyncParsableCommand {
         let runner = ServerRunner(
             configuration: configuration,
             engineTypes: BuiltinEngines.enabled,
-            dev: dev ? .init(rootTokenID: devRootTokenID) : nil,
+            dev: dev ? .init(rootTokenID: devRootTokenID, databaseURL: devDatabaseURL) : nil,
             logger: logger,
             extensions: [{ core in try await PluginServices.install(into: core, options: plugins, logger: logger) }]
         )
         do {
             try await runner.run { ready in
-                Self.printBanner(ready, configuration: settled, dev: dev)
+                Self.printBanner(ready, configuration: settled, dev: dev, database: devDatabaseURL != nil)
             }
         } catch let error as HTTPListener.TLSSetupError {
             throw CommandFailure.local("Error starting the listener: \(error.description)")
@@ -106,7 +113,7 @@ struct ServerCommand: AsyncParsableCommand {
         return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
-    static func printBanner(_ ready: ServerRunner.Ready, configuration: ServerConfiguration, dev: Bool) {
+    static func printBanner(_ ready: ServerRunner.Ready, configuration: ServerConfiguration, dev: Bool, database: Bool = false) {
         var lines = ["==> Custos server configuration:", ""]
         lines.append("             Listeners: \(ready.addresses.joined(separator: ", "))")
         switch configuration.storage {
@@ -136,6 +143,14 @@ struct ServerCommand: AsyncParsableCommand {
                 "Development mode should NOT be used in production installations!",
                 "",
             ]
+            if database {
+                lines += [
+                    "database/ is configured against -dev-database-url with a readonly role:",
+                    "",
+                    "    $ custos read database/creds/readonly",
+                    "",
+                ]
+            }
         }
         lines.append("==> Custos server started! Log data will stream in below:")
         print(lines.joined(separator: "\n"))
