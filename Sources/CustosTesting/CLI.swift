@@ -22,10 +22,12 @@ package enum ChildProcess {
         arguments: [String],
         environment: [String: String] = [:],
         inheritEnvironment: Bool = true,
-        stdin: String? = nil
+        stdin: String? = nil,
+        workingDirectory: URL? = nil
     ) async throws -> CLI.Result {
         let process = Process()
         process.executableURL = executable
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         // A test's environment must not leak a developer's real server or token into the child.
