@@ -1,3 +1,4 @@
+import CustosCore
 import Foundation
 
 /// Values a hostile or careless client sends where a number, duration, string, list or object is
@@ -47,24 +48,11 @@ package enum HostileValues {
     ]
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so that a failing case can be replayed.
-package struct SeededRandom: RandomNumberGenerator, Sendable {
-    package var state: UInt64
-    package init(seed: UInt64) { state = seed }
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Deterministic draws from the hostile corpus.
 package struct HostileBodyGenerator {
-    package var random: SeededRandom
+    package var random: SplitMix64
 
-    package init(seed: UInt64) { random = SeededRandom(seed: seed) }
+    package init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     package mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
 

@@ -31,6 +31,16 @@ struct MountSettingsOptions: ParsableArguments {
     }
 }
 
+/// What `secrets enable` and `mount` take besides the mount settings.
+struct EnableArguments: ParsableArguments {
+    @Option(name: [.customLong("path", withSingleDash: true), .customLong("path")],
+            help: "Where to mount the engine (default: its type).")
+    var path: String?
+
+    @Argument(help: "The engine type, e.g. kv, database or postgresql.")
+    var type: String
+}
+
 /// `custos mount TYPE`: the pre-0.9 verb Vault's oldest guides use, an alias of `secrets enable`.
 struct MountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,16 +48,10 @@ struct MountCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var settings: MountSettingsOptions
-
-    @Option(name: [.customLong("path", withSingleDash: true), .customLong("path")],
-            help: "Where to mount the engine (default: its type).")
-    var path: String?
-
-    @Argument(help: "The engine type, e.g. postgresql or database.")
-    var type: String
+    @OptionGroup var arguments: EnableArguments
 
     func run() async throws {
-        try await SecretsEnableCommand.enable(type: type, path: path, settings: settings, global: global)
+        try await SecretsEnableCommand.enable(arguments, settings: settings, global: global)
     }
 }
 
@@ -56,20 +60,15 @@ struct SecretsEnableCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var settings: MountSettingsOptions
-
-    @Option(name: [.customLong("path", withSingleDash: true), .customLong("path")],
-            help: "Where to mount the engine (default: its type).")
-    var path: String?
-
-    @Argument(help: "The engine type, e.g. kv or database.")
-    var type: String
+    @OptionGroup var arguments: EnableArguments
 
     func run() async throws {
-        try await Self.enable(type: type, path: path, settings: settings, global: global)
+        try await Self.enable(arguments, settings: settings, global: global)
     }
 
-    static func enable(type: String, path: String?, settings: MountSettingsOptions, global: GlobalOptions) async throws {
-        let mount = CLIPath.mount(path ?? type)
+    static func enable(_ arguments: EnableArguments, settings: MountSettingsOptions, global: GlobalOptions) async throws {
+        let type = arguments.type
+        let mount = CLIPath.mount(arguments.path ?? type)
         let request = EnableMountRequest(
             type: type,
             description: settings.description ?? "",

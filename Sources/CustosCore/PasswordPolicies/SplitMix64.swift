@@ -1,7 +1,7 @@
 /// A tiny seeded generator (Steele, Lea & Flood's SplitMix64). NOT
 /// cryptographic: used for write-time trial generations, whose output is
-/// thrown away, and for reproducible tests. Real passwords use
-/// `SystemRandomNumberGenerator`.
+/// thrown away, and for reproducible tests (the one seeded generator of the
+/// project). Real passwords use `SystemRandomNumberGenerator`.
 package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

@@ -38,9 +38,9 @@ struct TokenBackend {
 }
 
 /// A list parameter Vault also accepts as one comma-separated string (`policies=a,b`).
-struct CommaSeparatedList: Decodable, Sendable {
-    var values: [String]
-    init(from decoder: any Decoder) throws {
+package struct CommaSeparatedList: Decodable, Sendable {
+    package var values: [String]
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let list = try? c.decode([String].self) {
             values = list

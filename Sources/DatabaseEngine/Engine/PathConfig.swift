@@ -9,7 +9,7 @@ extension DatabaseEngine {
         var pluginName: String?
         var pluginVersion: String?
         var verifyConnection: VaultBool?
-        var allowedRoles: CommaList?
+        var allowedRoles: CommaSeparatedList?
         var rootRotationStatements: StatementList?
         var passwordPolicy: String?
         var usernameTemplate: String?

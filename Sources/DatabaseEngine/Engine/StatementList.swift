@@ -20,22 +20,4 @@ struct StatementList: Decodable, Sendable, Equatable {
     }
 }
 
-/// `allowed_roles`: a list or a comma-separated string, as Vault's comma string slice.
-struct CommaList: Decodable, Sendable, Equatable {
-    var values: [String]
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let list = try? container.decode([String].self) {
-            values = list
-        } else if let text = try? container.decode(String.self) {
-            values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        } else {
-            throw DecodingError.typeMismatch(
-                [String].self, .init(codingPath: decoder.codingPath, debugDescription: "expected a list of strings"))
-        }
-        values = values.filter { !$0.isEmpty }
-    }
-}
-
 import Foundation

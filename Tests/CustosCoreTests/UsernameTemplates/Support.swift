@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import CustosCore
-import CustosTesting
 
 /// Returns scripted 64-bit words in order, then repeats the last one, so tests
 /// can pin exactly which bytes `random` and `uuid` see.
@@ -56,7 +55,7 @@ enum Fixtures {
         _ data: [String: String] = docsData,
         now: Date = docsTime,
         zone: UsernameTemplate.Zone = .utc,
-        random: any RandomNumberGenerator & Sendable = SeededRandom(seed: 42)
+        random: any RandomNumberGenerator & Sendable = SplitMix64(seed: 42)
     ) -> UsernameTemplate.Context {
         UsernameTemplate.Context(data: data, now: now, timeZone: zone, random: random)
     }
