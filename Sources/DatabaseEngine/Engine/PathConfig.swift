@@ -60,12 +60,16 @@ extension DatabaseEngine {
 
     func readConfig(_ name: String) async throws -> LogicalResponse {
         guard let config = try await connection(name) else { throw CustosError(.notFound, messages: []) }
+        // Vault and OpenBao show the template among the plugin's fields (their plugins make the
+        // usernames); clients read it there.
+        var details = config.redactedDetails
+        if !config.usernameTemplate.isEmpty { details["username_template"] = .string(config.usernameTemplate) }
         return LogicalResponse(data: ShownConfig(
             plugin_name: config.pluginName, plugin_version: config.pluginVersion,
             verify_connection: config.verifyConnection, allowed_roles: config.allowedRoles,
             root_credentials_rotate_statements: config.rootRotationStatements, password_policy: config.passwordPolicy,
             username_template: config.usernameTemplate, disable_escaping: config.disableEscaping,
-            connection_details: config.redactedDetails))
+            connection_details: details))
     }
 
     func writeConfig(_ name: String, _ parameters: ConfigParameters, _ request: EngineRequest) async throws -> LogicalResponse {
