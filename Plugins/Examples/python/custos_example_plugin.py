@@ -92,6 +92,9 @@ class UserStore:
         self.path = path
         self.schema_lock = threading.Lock()
         self.schema_ready = False
+        # SQLite has one writer at a time anyway: waiting here, rather than in SQLite's busy
+        # timeout, keeps a burst of calls on a loaded machine from failing with "database locked".
+        self.write_lock = threading.Lock()
 
     def _open(self):
         try:
@@ -100,6 +103,10 @@ class UserStore:
             raise PluginError("connection", f"cannot open the SQLite file: {type(error).__name__}")
 
     def _run(self, work):
+        with self.write_lock:
+            return self._run_locked(work)
+
+    def _run_locked(self, work):
         db = self._open()
         try:
             db.execute("BEGIN IMMEDIATE")
