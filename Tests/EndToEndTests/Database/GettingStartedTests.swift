@@ -17,7 +17,8 @@ struct GettingStartedTests {
         var exit: Int32
         var stdout: String
         var stderr: String
-        /// The `v-` roles in PostgreSQL after the step: `name|valid until` lines.
+        /// The guide's roles in PostgreSQL after the step (other tests share the cluster):
+        /// `name|valid until` lines.
         var snapshot: String
 
         var roles: [String] { snapshot.split(separator: "\n").map(String.init) }
@@ -34,7 +35,7 @@ struct GettingStartedTests {
         let record = dir.url.appendingPathComponent("steps.jsonl")
         let binaries = try BuildProducts.url(of: "custos").deletingLastPathComponent().path
         let port = try FreePort.pick()
-        let snapshot = "psql -tAc \"SELECT rolname || '|' || coalesce(rolvaliduntil::text, '') FROM pg_roles WHERE rolname LIKE 'v-%' ORDER BY 1\""
+        let snapshot = "psql -tAc \"SELECT rolname || '|' || coalesce(rolvaliduntil::text, '') FROM pg_roles WHERE rolname LIKE 'v-token-ap-readonly-%' ORDER BY 1\""
         let result = try await ChildProcess.run(
             executable: URL(fileURLWithPath: "/usr/bin/env"),
             arguments: ["python3", Self.repository.appendingPathComponent("scripts/lib/run-guide.py").path,
@@ -67,7 +68,7 @@ struct GettingStartedTests {
         #expect(steps[6].roles.isEmpty)
         #expect(steps[6].stdout.hasSuffix("0\n"))
         #expect(steps[7].roles.isEmpty)
-        #expect(steps[7].stdout.split(separator: "\n").filter { $0.hasPrefix("v-token-readonly-") }.count == 2)
+        #expect(steps[7].stdout.split(separator: "\n").filter { $0.hasPrefix("v-token-ap-readonly-") }.count == 2)
         // Root rotation: the first password is refused, credentials still come.
         #expect(steps[8].stdout.contains("first-password no longer works"))
         #expect(steps[8].roles.count == 1)
