@@ -165,6 +165,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DatabaseEngineTests",
+            dependencies: ["DatabaseEngine", "CustosCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DatabasePluginKitTests",
             dependencies: ["DatabasePluginKit", "noop-database-plugin"],
             swiftSettings: swiftSettings
