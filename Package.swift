@@ -79,6 +79,7 @@ let package = Package(
                 "CustosCore", "PluginHost", "DatabasePluginProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
