@@ -79,6 +79,7 @@ let package = Package(
                 "CustosCore", "PluginHost", "DatabasePluginProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -162,6 +163,11 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore", "CustosTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DatabaseEngineTests",
+            dependencies: ["DatabaseEngine", "CustosCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

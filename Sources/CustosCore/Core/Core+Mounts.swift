@@ -16,6 +16,7 @@ extension Core {
             runtime.mounts = table
             runtime.engines[entry.uuid] = engine
             self.publish(runtime)
+            await engine.start()
         }
     }
 

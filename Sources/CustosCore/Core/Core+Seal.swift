@@ -73,6 +73,7 @@ extension Core {
         let runtime = Runtime(
             mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster, expiration: expiration)
         self.runtime.withLock { $0 = runtime }
+        for engine in engines.values { await engine.start() }
         startTokenSweeper(tokens)
         // In the background: serving does not wait for the leases to be loaded. Tokens that
         // expired while the server was down are revoked by it (their leases are due).

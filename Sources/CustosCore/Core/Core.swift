@@ -131,7 +131,8 @@ package final class Core: Sendable {
             system: systemView,
             logger: logger,
             leases: leaseIssuer,
-            passwords: passwordPolicies
+            passwords: passwordPolicies,
+            clock: settings.leaseClock
         )
         return try await type.make(context)
     }

@@ -15,6 +15,9 @@ package protocol SecretsEngine: Sendable {
     /// The mount was tuned (`sys/mounts/<path>/tune`): the engine stays, with new settings.
     /// Requests always carry the current entry as `EngineRequest.mount`.
     func tuned(to mount: MountEntry) async
+    /// The mount serves (after unseal, or once enabled): start background work here, not in the
+    /// factory, so that none runs before the core serves (plugins refuse to run while sealed).
+    func start() async
     /// The mount stops serving: on seal, and on disable once its leases are revoked. Close
     /// connections and stop background work; the next unseal or enable makes a new engine.
     func stop() async
@@ -33,6 +36,7 @@ extension SecretsEngine {
     }
 
     package func tuned(to mount: MountEntry) async {}
+    package func start() async {}
     package func stop() async {}
 }
 
@@ -73,6 +77,9 @@ package struct EngineContext: Sendable {
     package var leases: LeaseIssuer = .unavailable
     /// Passwords from `sys/policies/password/<name>` (or Vault's default policy).
     package var passwords: PasswordPolicyStore?
+    /// The core's clock (the one leases expire by), for an engine's own timers (static-role
+    /// rotation): tests inject a `TestLeaseClock` and advance time instead of sleeping.
+    package var clock: any LeaseClock = SystemLeaseClock()
 }
 
 /// Read-only facts about the system an engine may need.

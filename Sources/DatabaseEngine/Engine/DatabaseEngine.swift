@@ -4,14 +4,16 @@ import Logging
 import PluginHost
 
 /// Vault's `database` secrets engine: connections (`config/`), dynamic roles (`roles/`,
-/// `creds/`), root rotation, and the plugin connections behind them. One file per path family,
-/// as Vault's `path_*.go`.
+/// `creds/`), static roles (`static-roles/`, `static-creds/`, `rotate-role/`, in StaticRoles/),
+/// root rotation, and the plugin connections behind them. One file per path family, as Vault's
+/// `path_*.go`.
 struct DatabaseEngine: SecretsEngine {
     let storage: any StorageBackend
     let context: EngineContext
     let connections: ConnectionManager
     let catalog: PluginCatalog
     let writeAhead: EngineWriteAheadLog
+    let staticRoles: StaticRoleRuntime
 
     init(context: EngineContext, supervisor: PluginSupervisor, catalog: PluginCatalog) {
         self.storage = context.storage
@@ -19,10 +21,18 @@ struct DatabaseEngine: SecretsEngine {
         self.catalog = catalog
         self.connections = ConnectionManager(supervisor: supervisor, mountAccessor: context.mount.accessor)
         self.writeAhead = EngineWriteAheadLog(storage: context.storage)
+        self.staticRoles = StaticRoleRuntime(context: context)
+    }
+
+    /// The mount starts serving (unseal, enable): static-role rotations run from now on.
+    func start() async {
+        await staticRoles.scheduler.start(self)
     }
 
     var paths: EnginePathTable {
-        EnginePathTable(configPaths + connectionActionPaths + rotateRootPaths + rolePaths + credsPaths)
+        EnginePathTable(
+            configPaths + connectionActionPaths + rotateRootPaths + rolePaths + credsPaths + staticRolePaths
+                + staticCredsPaths)
     }
 
     func handle(_ request: EngineRequest) async throws -> LogicalResponse {
@@ -34,6 +44,8 @@ struct DatabaseEngine: SecretsEngine {
     }
 
     func stop() async {
+        // No rotation may run on a closed connection or a sealed barrier.
+        await staticRoles.scheduler.stop()
         await connections.closeAll()
     }
 

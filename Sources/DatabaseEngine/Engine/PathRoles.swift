@@ -76,8 +76,8 @@ extension DatabaseEngine {
         return .noContent
     }
 
-    /// Static roles share the namespace (filled in by the static-role paths).
+    /// Static roles share the namespace.
     func staticRoleExists(_ name: String) async throws -> Bool {
-        try await storage.get("static-role/" + name) != nil
+        try await storage.get(StaticRole.storageKey(name)) != nil
     }
 }

@@ -1,0 +1,12 @@
+import CustosCore
+
+/// What the static roles of one engine instance share: the rotation scheduler and the per-role
+/// lock. Made with the engine (one per unseal or enable), stopped with it.
+struct StaticRoleRuntime: Sendable {
+    let scheduler: StaticRotationScheduler
+    let locks = KeyedLock()
+
+    init(context: EngineContext) {
+        scheduler = StaticRotationScheduler(clock: context.clock, logger: context.logger)
+    }
+}

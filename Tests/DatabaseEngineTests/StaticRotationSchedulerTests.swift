@@ -1,0 +1,84 @@
+import CustosCore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import DatabaseEngine
+
+/// The scheduler's driver on a `TestLeaseClock`, with a fake engine: time is advanced by hand.
+@Suite("static rotation scheduler")
+struct StaticRotationSchedulerTests {
+    /// Rotates by recording the call and rescheduling `period` seconds later, as the engine does.
+    final class FakePerformer: StaticRotationPerformer {
+        let clock: TestLeaseClock
+        let period: TimeInterval
+        let initial: [String: StaticRotationQueue.Timer]
+        let rotations = Mutex<[String]>([])
+        let scheduler = Mutex<StaticRotationScheduler?>(nil)
+
+        init(clock: TestLeaseClock, period: TimeInterval, initial: [String: StaticRotationQueue.Timer]) {
+            self.clock = clock
+            self.period = period
+            self.initial = initial
+        }
+
+        func rotationTimers() async throws -> [String: StaticRotationQueue.Timer] { initial }
+
+        func rotateOnSchedule(_ name: String) async {
+            rotations.withLock { $0.append(name) }
+            let next = clock.now.addingTimeInterval(period)
+            await scheduler.withLock { $0 }?.update(name, .init(plan: .period(seconds: Int64(period)), next: next, retryAt: nil))
+        }
+
+        var count: Int { rotations.withLock { $0.count } }
+    }
+
+    /// Polls until `condition` holds (the driver works on other threads); fails after 10 s.
+    /// Only the test clock decides when rotations are due.
+    func settle(_ what: String, _ condition: () async -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if await condition() { return }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        Issue.record("never happened: \(what)")
+    }
+
+    @Test func rotatesWhenTimeComesAndAgainAfterThePeriod() async {
+        let clock = TestLeaseClock()
+        let performer = FakePerformer(clock: clock, period: 5, initial: [
+            "due": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(-1), retryAt: nil),
+            "later": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(3), retryAt: nil),
+        ])
+        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"))
+        performer.scheduler.withLock { $0 = scheduler }
+        await scheduler.start(performer)
+
+        await settle("the overdue role rotates at once") { performer.rotations.withLock { $0 } == ["due"] }
+        await settle("the scheduler sleeps on the clock") { clock.sleeperCount == 1 }
+        clock.advance(by: 3)
+        await settle("the later role rotates") { performer.count == 2 }
+        #expect(performer.rotations.withLock { $0 }.last == "later")
+        clock.advance(by: 2)
+        await settle("the first role rotates again after its period") { performer.count == 3 }
+        #expect(performer.rotations.withLock { $0 }.last == "due")
+
+        await scheduler.stop()
+        clock.advance(by: 60)
+        #expect(performer.count == 3, "nothing rotates after stop")
+        await scheduler.start(performer)
+        #expect(clock.sleeperCount == 0, "a stopped scheduler does not start again")
+    }
+
+    @Test func aRoleWrittenWhileSleepingWakesTheScheduler() async {
+        let clock = TestLeaseClock()
+        let performer = FakePerformer(clock: clock, period: 3600, initial: [:])
+        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"))
+        performer.scheduler.withLock { $0 = scheduler }
+        await scheduler.start(performer)
+        await settle("the scheduler sleeps") { clock.sleeperCount == 1 }
+        await scheduler.update("new", .init(plan: .period(seconds: 5), next: clock.now, retryAt: nil))
+        await settle("the new role rotates without the clock moving") { performer.count == 1 }
+        await scheduler.stop()
+    }
+}
