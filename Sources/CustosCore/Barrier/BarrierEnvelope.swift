@@ -11,6 +11,7 @@ enum BarrierEnvelope {
     static let minimumLength = headerLength + 12 + 16
 
     static func seal(_ plaintext: Data, key: SymmetricKey, term: UInt32, associatedData: Data) throws -> Data {
+        defer { StackScrubber.scrubAfterCryptography() }
         let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: associatedData)
         // `combined` is nonce || ciphertext || tag for the standard 12-byte nonce.
         guard let combined = box.combined else {
@@ -34,6 +35,7 @@ enum BarrierEnvelope {
         guard term(of: envelope) != nil else {
             throw BarrierError(code: .decryptionFailed, message: "the stored value is not a barrier envelope")
         }
+        defer { StackScrubber.scrubAfterCryptography() }
         do {
             let box = try AES.GCM.SealedBox(combined: envelope.dropFirst(headerLength))
             return try AES.GCM.open(box, using: key, authenticating: associatedData)

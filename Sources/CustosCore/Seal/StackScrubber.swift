@@ -7,12 +7,23 @@ import Glibc
 
 /// Key material also lands on thread stacks: BoringSSL expands the AES key into stack buffers
 /// while it encrypts, and a stack frame is never freed, so freed-memory wiping cannot reach it.
-/// After a seal, one task per thread of Swift concurrency's pool (where the barrier works)
+/// Every barrier encryption clears the stack below its frame right after (`scrubAfterCryptography`,
+/// on whichever thread ran it); and after a seal, one task per thread of Swift concurrency's pool
 /// overwrites the top of its thread's stack. The tasks wait for each other, so that each runs on
 /// a thread of its own; the wait is bounded, so a busy pool delays the seal by at most that.
 enum StackScrubber {
     /// Deeper than any encryption call's frames (they sit within the first tens of KiB).
     static let depth = 256 * 1024
+    /// Below one AES-GCM call's frames (BoringSSL's use a few KiB); about a microsecond to clear.
+    static let cryptographyDepth = 32 * 1024
+
+    @inline(never)
+    static func scrubAfterCryptography() {
+        withUnsafeTemporaryAllocation(byteCount: cryptographyDepth, alignment: 16) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            explicit_bzero(base, buffer.count)
+        }
+    }
 
     static func scrubConcurrencyPool() async {
         let width = max(ProcessInfo.processInfo.activeProcessorCount, 1)

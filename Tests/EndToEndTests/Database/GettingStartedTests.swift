@@ -31,6 +31,7 @@ struct GettingStartedTests {
         let pg = try TestPostgres.fromEnvironment()
         // The guide creates `custos_admin`; a previous run on this cluster may have left it.
         _ = try await pg.query("DROP ROLE IF EXISTS custos_admin")
+        _ = try await pg.query("DROP ROLE IF EXISTS reporting")
         let dir = try TemporaryDirectory()
         let record = dir.url.appendingPathComponent("steps.jsonl")
         let binaries = try BuildProducts.url(of: "custos").deletingLastPathComponent().path
@@ -50,9 +51,9 @@ struct GettingStartedTests {
         let steps = try String(contentsOf: record, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(Step.self, from: Data($0.utf8)) }
         #expect(result.exitCode == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(steps.count == 10)
+        #expect(steps.count == 11)
         for step in steps { #expect(step.exit == 0, "step \(step.step) (\(step.heading)): \(step.stderr)") }
-        guard steps.count == 10 else { return }
+        guard steps.count == 11 else { return }
 
         #expect(steps[1].stdout.contains("Sealed") && steps[1].stdout.contains("false"))
         #expect(!steps[2].stdout.contains("first-password"), "config/pg shows no password")
@@ -72,7 +73,12 @@ struct GettingStartedTests {
         // Root rotation: the first password is refused, credentials still come.
         #expect(steps[8].stdout.contains("first-password no longer works"))
         #expect(steps[8].roles.count == 1)
-        #expect(steps[9].roles.isEmpty)
+        // The static role: the password people knew is gone, the one Custos hands out works,
+        // before and after a rotation.
+        #expect(steps[9].stdout.contains("known-by-people no longer works"))
+        #expect(steps[9].stdout.components(separatedBy: "\nreporting\n").count == 3, "\(steps[9].stdout)")
+        #expect(steps[9].stdout.contains("last_vault_rotation"))
+        #expect(steps[10].roles.isEmpty)
     }
 }
 
