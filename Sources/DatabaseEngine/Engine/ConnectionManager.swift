@@ -11,6 +11,8 @@ actor ConnectionManager {
     let mountAccessor: String
     /// Connections initialised by this engine instance, with the plugin serving each.
     private var open: [String: String] = [:]
+    /// Each plugin's default username template (from `Info`), asked once, not per credential.
+    private var defaultTemplates: [String: String] = [:]
 
     init(supervisor: PluginSupervisor, mountAccessor: String) {
         self.supervisor = supervisor
@@ -42,6 +44,14 @@ actor ConnectionManager {
             _ = try await initialize(name, config: config, details: config.details, verify: false)
         }
         return client(for: config)
+    }
+
+    /// The plugin's default username template; nil when its `Info` does not answer.
+    func defaultUsernameTemplate(_ config: ConnectionConfig) async -> String? {
+        if let known = defaultTemplates[config.pluginName] { return known }
+        guard let template = try? await client(for: config).info().defaultUsernameTemplate else { return nil }
+        defaultTemplates[config.pluginName] = template
+        return template
     }
 
     /// After a root rotation the plugin already holds the new config; remember it is open.

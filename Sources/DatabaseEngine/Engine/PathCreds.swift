@@ -31,7 +31,7 @@ extension DatabaseEngine {
         try await settleRotation(role.dbName)
         let client = try await connections.ready(role.dbName, config: config)
         let ttl = leaseTTL(role, mount: request.mount)
-        let pluginDefault = try? await client.info().defaultUsernameTemplate
+        let pluginDefault = await connections.defaultUsernameTemplate(config)
         let username = try credentials.username(
             template: config.usernameTemplate, pluginDefault: pluginDefault,
             displayName: request.caller?.displayName ?? "", roleName: name)
