@@ -149,6 +149,17 @@ let package = Package(
             path: "Benchmarks/ACLBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "creds-bench",
+            dependencies: [
+                "DatabasePluginKit", "CLibPQ",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/CredsBench",
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(name: "CLibPQ", path: "Plugins/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .executableTarget(
             name: "PostgreSQLDatabasePlugin",
