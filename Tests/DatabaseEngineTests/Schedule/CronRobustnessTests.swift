@@ -1,3 +1,4 @@
+import CustosCore
 import Foundation
 import Testing
 @testable import DatabaseEngine

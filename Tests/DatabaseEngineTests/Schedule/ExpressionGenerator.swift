@@ -1,3 +1,4 @@
+import CustosCore
 /// Random but always-valid cron expressions for property tests.
 struct ExpressionGenerator {
     struct FieldSpec {
