@@ -12,9 +12,16 @@ actor SealController {
         self.barrier = barrier
     }
 
+    /// Written once by `initialize` and never changed (Custos has no rekey): once read, it is
+    /// kept, so `sys/health` and `sys/seal-status` do not read storage on every probe.
+    private var knownConfig: SealConfig?
+
     func config() async throws -> SealConfig? {
+        if let knownConfig { return knownConfig }
         guard let data = try await physical.get(SealConfig.storageKey) else { return nil }
-        return try JSONDecoder().decode(SealConfig.self, from: data)
+        let config = try JSONDecoder().decode(SealConfig.self, from: data)
+        knownConfig = config
+        return config
     }
 
     func isInitialized() async throws -> Bool { try await config() != nil }

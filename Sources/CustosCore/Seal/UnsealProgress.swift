@@ -52,7 +52,7 @@ package enum UnsealKeyEncoding {
     }
 
     package static func hexString(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(bytes)
     }
 
     private static func hex(_ text: String) -> [UInt8]? {

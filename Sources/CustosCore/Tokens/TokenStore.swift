@@ -72,7 +72,7 @@ package final class TokenStore: Sendable {
 
     func saltedID(_ token: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: salt.symmetricKey)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 
     /// Creates a root token; `id` lets dev mode choose it (`-dev-root-token-id`).
