@@ -61,6 +61,8 @@ struct Keyring: Sendable {
     }
 
     func sealed() throws -> Data {
+        // Encoding base64s every key through stack buffers on this thread: clear them after.
+        defer { StackScrubber.scrubAfterCryptography() }
         let document = Document(
             version: 1,
             rootKey: rootKey.base64,
@@ -81,6 +83,8 @@ struct Keyring: Sendable {
     /// Throws `.invalidKey` if `rootKey` doesn't open the keyring, `.decryptionFailed` if it
     /// opens but the content is not a valid keyring for that root key.
     static func open(_ data: Data, rootKey: EncryptionKey) throws(BarrierError) -> Keyring {
+        // Decoding copies every key through stack buffers on this thread: clear them after.
+        defer { StackScrubber.scrubAfterCryptography() }
         var json: Data
         do {
             json = try BarrierEnvelope.open(data, key: rootKey.symmetricKey, associatedData: Data(storageKey.utf8))

@@ -7,8 +7,8 @@ import Glibc
 
 /// Key material also lands on thread stacks: BoringSSL expands the AES key into stack buffers
 /// while it encrypts, and a stack frame is never freed, so freed-memory wiping cannot reach it.
-/// Every barrier encryption clears the stack below its frame right after (`scrubAfterCryptography`,
-/// on whichever thread ran it); and after a seal, one task per thread of Swift concurrency's pool
+/// Every barrier encryption, and every keyring encode or decode, clears the stack below its frame
+/// right after (`scrubAfterCryptography`, on whichever thread ran it); and after a seal, one task per thread of Swift concurrency's pool
 /// overwrites the top of its thread's stack. The tasks wait for each other, so that each runs on
 /// a thread of its own; the wait is bounded, so a busy pool delays the seal by at most that.
 enum StackScrubber {
