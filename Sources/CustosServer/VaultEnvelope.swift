@@ -32,14 +32,17 @@ struct VaultErrorBody: Encodable {
 
 /// Bodies for each response shape.
 enum ResponseEncoding {
-    static func encoder() -> JSONEncoder {
+    /// One configured encoder for every response (its settings never change after this).
+    private static let shared: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
-    }
+    }()
+
+    static func encoder() -> JSONEncoder { shared }
 
     static func body(for response: LogicalResponse, requestID: String) throws -> Data? {
-        let encoder = encoder()
+        let encoder = shared
         switch response.shape {
         case .bare:
             guard let data = response.data else { return nil }

@@ -47,6 +47,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw CommandFailure.usage("-dev-database-url needs -dev")
         }
         FreedMemoryWipe.ensure()
+        RequestExecutor.install()
         var configuration: ServerConfiguration
         var devDirectory: URL?
         if dev {

@@ -21,6 +21,8 @@ package final class Barrier: StorageBackend {
     private let physical: any StorageBackend
     private let state = Mutex<Unsealed?>(nil)
     private let keyringChanges = AsyncSerialLock()
+    /// Decrypted hot values; emptied (and wiped) on seal.
+    let readCache = BarrierReadCache()
 
     package init(physical: any StorageBackend) {
         self.physical = physical
@@ -60,6 +62,7 @@ package final class Barrier: StorageBackend {
     /// Forgets the keyring. swift-crypto zeroes each key's memory when its last copy is freed.
     package func seal() {
         state.withLock { $0 = nil }
+        readCache.removeAll()
     }
 
     package var isSealed: Bool {
@@ -118,18 +121,30 @@ package final class Barrier: StorageBackend {
     package func get(_ key: String) async throws -> Data? {
         try Self.checkNotReserved(key)
         try checkUnsealed()
+        let generation: UInt64
+        switch readCache.lookup(key) {
+        case .hit(let value): return value
+        case .miss(let readAt): generation = readAt
+        }
         guard let envelope = try await physical.get(key) else { return nil }
-        return try decrypt(envelope, key: key)
+        let value = try decrypt(envelope, key: key)
+        readCache.insert(key, value, readAt: generation)
+        return value
     }
 
     package func put(_ key: String, _ value: Data) async throws {
         try Self.checkNotReserved(key)
-        try await physical.put(key, try encrypt(value, key: key))
+        let envelope = try encrypt(value, key: key)
+        readCache.invalidate(CollectionOfOne(key))
+        defer { readCache.invalidate(CollectionOfOne(key)) }
+        try await physical.put(key, envelope)
     }
 
     package func delete(_ key: String) async throws {
         try Self.checkNotReserved(key)
         try checkUnsealed()
+        readCache.invalidate(CollectionOfOne(key))
+        defer { readCache.invalidate(CollectionOfOne(key)) }
         try await physical.delete(key)
     }
 
@@ -152,6 +167,9 @@ package final class Barrier: StorageBackend {
             case .delete: return operation
             }
         }
+        let keys = operations.lazy.map(\.key)
+        readCache.invalidate(keys)
+        defer { readCache.invalidate(keys) }
         try await physical.transaction(physicalOperations)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -22,6 +24,13 @@ final class SecretBytes: @unchecked Sendable {
 
     /// A copy for a computation; the caller wipes it (see `[UInt8].wipe()`).
     var bytes: [UInt8] { Array(buffer.prefix(count)) }
+
+    /// A copy for a caller that keeps no promise about wiping it (the barrier's read cache hands
+    /// these out; the cache's own copy is wiped when dropped).
+    var data: Data {
+        guard let base = buffer.baseAddress else { return Data() }
+        return Data(bytes: base, count: count)
+    }
 
     func contentsEqual(_ other: SecretBytes) -> Bool {
         guard count == other.count else { return false }

@@ -11,9 +11,9 @@ struct LeaseLookupData: Encodable, Sendable {
 
     init(_ lease: LeaseEntry, now: Date) {
         id = lease.id
-        issueTime = LeaseTimeFormat.string(lease.issueTime)
-        expireTime = LeaseTimeFormat.string(lease.expireTime)
-        lastRenewal = lease.lastRenewalTime.map(LeaseTimeFormat.string)
+        issueTime = TimestampFormat.milliseconds(lease.issueTime)
+        expireTime = TimestampFormat.milliseconds(lease.expireTime)
+        lastRenewal = lease.lastRenewalTime.map(TimestampFormat.milliseconds)
         renewable = lease.renewable
         ttl = lease.remainingTTL(at: now)
     }
@@ -44,7 +44,7 @@ struct IrrevocableLeaseData: Encodable, Sendable {
         leaseID = lease.id
         mountID = lease.mountAccessor
         error = lease.revocation.lastError ?? ""
-        expireTime = LeaseTimeFormat.string(lease.expireTime)
+        expireTime = TimestampFormat.milliseconds(lease.expireTime)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -66,11 +66,3 @@ struct LeaseCountData: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case leaseCount = "lease_count", counts, pendingCount = "pending_count" }
 }
 
-/// RFC 3339 with fractional seconds in UTC, as Vault prints lease times.
-enum LeaseTimeFormat {
-    static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-}

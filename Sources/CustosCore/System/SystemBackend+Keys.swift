@@ -11,10 +11,8 @@ extension SystemBackend {
     /// `sys/key-status`: the barrier's active key term (`sys/rotate` adds one).
     func keyStatus() throws -> LogicalResponse {
         let status = try core.barrier.keyStatus()
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return LogicalResponse(
-            data: KeyStatus(term: status.term, installTime: formatter.string(from: status.installTime), encryptions: status.encryptions),
+            data: KeyStatus(term: status.term, installTime: TimestampFormat.milliseconds(status.installTime), encryptions: status.encryptions),
             shape: .envelopeWithTopLevelData
         )
     }

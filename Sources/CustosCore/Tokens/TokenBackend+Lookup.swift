@@ -77,11 +77,7 @@ extension TokenBackend {
             ttl = entry.remainingTTL(at: now)
         }
 
-        static func rfc3339(_ date: Date) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.string(from: date)
-        }
+        static func rfc3339(_ date: Date) -> String { TimestampFormat.milliseconds(date) }
     }
 
     struct TokenParameter: Decodable { var token: String? }
@@ -100,9 +96,9 @@ extension TokenBackend {
     func lookupSelf(_ request: LogicalRequest) async throws -> LogicalResponse {
         try SystemBackend.require(request, [.read, .update, .create])
         let token = request.clientToken ?? ""
-        // Re-read: this request may have used one of the token's uses; on its last use Vault
-        // shows `num_uses` -1.
-        let entry = try await tokens.storedEntry(token) ?? caller.entry
+        // A use-limited token is re-read: this request used one of its uses, and on its last use
+        // Vault shows `num_uses` -1. Any other entry is as authorisation just read it.
+        let entry = caller.entry.numUses == 0 ? caller.entry : (try await tokens.storedEntry(token) ?? caller.entry)
         return LogicalResponse(data: LookupData(entry, id: token, now: tokens.now()))
     }
 

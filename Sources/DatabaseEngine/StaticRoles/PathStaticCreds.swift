@@ -55,7 +55,7 @@ struct StaticCredsShown: Encodable, Sendable {
     init(_ role: StaticRole, password: String, now: Date) {
         username = role.username
         self.password = password
-        last_vault_rotation = role.lastVaultRotation.map(RFC3339Time.string)
+        last_vault_rotation = role.lastVaultRotation.map(TimestampFormat.milliseconds)
         if role.rotationSchedule.isEmpty {
             rotation_period = role.rotationPeriod
         } else {
@@ -94,9 +94,9 @@ struct StaticRoleShown: Encodable, Sendable {
             rotation_schedule = role.rotationSchedule
             rotation_window = role.rotationWindow
         }
-        last_vault_rotation = role.lastVaultRotation.map(RFC3339Time.string)
+        last_vault_rotation = role.lastVaultRotation.map(TimestampFormat.milliseconds)
         next_vault_rotation = StaticRotationQueue.dueTime(role.timer, now: now)
-            .flatMap { $0 == .distantFuture ? nil : RFC3339Time.string($0) }
+            .flatMap { $0 == .distantFuture ? nil : TimestampFormat.milliseconds($0) }
         last_error = role.lastError
     }
 }

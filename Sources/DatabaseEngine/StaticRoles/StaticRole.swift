@@ -60,15 +60,6 @@ struct StaticRole: Codable, Sendable, Equatable {
     }
 }
 
-/// RFC 3339 with fractional seconds in UTC, as Vault shows `last_vault_rotation`.
-enum RFC3339Time {
-    static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-}
-
 /// The write-ahead record of a static-role rotation: the password about to be set, stored
 /// (barrier-encrypted) before the database is asked to take it.
 struct PendingStaticRotation: Codable {

@@ -12,4 +12,19 @@ struct HotPathFormattingTests {
             #expect(Hex.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
         }
     }
+
+    /// The hand-written timestamp gives what `ISO8601DateFormatter` gave, rounding included.
+    @Test func timestampsMatchTheFormatter() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var random = SplitMix64(seed: 31)
+        var dates = [0, 951_782_400, 1_765_000_000.9996, 1_765_000_000.9994, 4_102_444_799.9999, 1_709_164_800.5]
+            .map(Date.init(timeIntervalSince1970:))
+        for _ in 0..<2000 {
+            dates.append(Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800, using: &random)))
+        }
+        for date in dates {
+            #expect(TimestampFormat.milliseconds(date) == formatter.string(from: date), "\(date.timeIntervalSince1970)")
+        }
+    }
 }

@@ -1,0 +1,89 @@
+@testable import CustosCore
+import Foundation
+import Synchronization
+import Testing
+
+/// With the barrier's read cache warm and other requests in flight on the same token, a
+/// revocation, a policy deletion and a seal each take effect on the very next request.
+@Suite("warm cache: revocation, policy deletion and seal take effect at once")
+struct WarmCacheRevocationTests {
+    /// Reads `secret/a` with `token` in a loop on several tasks until stopped; requests that
+    /// start after `cutoff` is set must all fail.
+    private final class Switches: Sendable {
+        let cutoff = Atomic(false)
+        let stop = Atomic(false)
+        func cut() { cutoff.store(true, ordering: .sequentiallyConsistent) }
+        func halt() { stop.store(true, ordering: .sequentiallyConsistent) }
+    }
+
+    private static func hammer(_ harness: TokenTestCore, token: String, switches: Switches, tasks: Int = 6) async -> Int {
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    var servedAfterCutoff = 0
+                    while !switches.stop.load(ordering: .sequentiallyConsistent) {
+                        let startedAfterCutoff = switches.cutoff.load(ordering: .sequentiallyConsistent)
+                        let failure = await harness.failure(.read, "secret/a", token: token)
+                        if startedAfterCutoff, failure == nil { servedAfterCutoff += 1 }
+                        // A fully cached request never suspends; let the test's own task run.
+                        await Task.yield()
+                    }
+                    return servedAfterCutoff
+                }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
+    private static func prepare() async throws -> (TokenTestCore, String) {
+        let harness = try await TokenTestCore.make()
+        try await harness.writePolicy("reader", #"path "secret/*" { capabilities = ["read"] }"#)
+        try await harness.call(.update, "secret/a", #"{"v":"1"}"#, token: harness.root)
+        let token = try await harness.createToken(#"{"policies":["reader"]}"#).clientToken
+        for _ in 0..<5 { try await harness.call(.read, "secret/a", token: token) }  // warm
+        #expect(harness.core.barrier.readCache.count > 0)
+        return (harness, token)
+    }
+
+    @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
+        let (harness, token) = try await Self.prepare()
+        let switches = Switches()
+        async let served = Self.hammer(harness, token: token, switches: switches)
+        try await harness.call(.update, "auth/token/revoke", #"{"token":"\#(token)"}"#, token: harness.root)
+        switches.cut()
+        let next = await harness.failure(.read, "secret/a", token: token)
+        #expect(next?.code == .permissionDenied)
+        // Let the hammer run a little past the revocation before stopping it.
+        for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
+        switches.halt()
+        #expect(await served == 0)
+    }
+
+    @Test func aDeletedPolicyIsGoneOnTheNextRequest() async throws {
+        let (harness, token) = try await Self.prepare()
+        let switches = Switches()
+        async let served = Self.hammer(harness, token: token, switches: switches)
+        try await harness.call(.delete, "sys/policies/acl/reader", token: harness.root)
+        switches.cut()
+        let next = await harness.failure(.read, "secret/a", token: token)
+        #expect(next?.code == .permissionDenied)
+        for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
+        switches.halt()
+        #expect(await served == 0)
+    }
+
+    @Test func aSealedServerAnswersNothingOnTheNextRequest() async throws {
+        let (harness, token) = try await Self.prepare()
+        let switches = Switches()
+        async let served = Self.hammer(harness, token: token, switches: switches)
+        try await harness.call(.update, "sys/seal", token: harness.root)
+        switches.cut()
+        #expect(harness.core.barrier.readCache.count == 0)
+        let next = await harness.failure(.read, "secret/a", token: token)
+        #expect(next?.code == .sealed)
+        for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
+        switches.halt()
+        #expect(await served == 0)
+        #expect(harness.core.barrier.readCache.count == 0)
+    }
+}
