@@ -30,6 +30,8 @@ package struct CustosMetrics: Sendable {
     package let factory: any MetricsFactory
     /// Mount labels the lease gauge reported last time, so a mount that disappeared is removed.
     let leaseGaugeLabels = LeaseGaugeLabels()
+    /// The request path's metric objects, made once per family and status.
+    let requestSeries = RequestSeriesCache()
 
     package init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
@@ -37,10 +39,14 @@ package struct CustosMetrics: Sendable {
 
     /// One HTTP request answered: counted and timed by path family and status code.
     package func requestServed(family: String, status: Int, duration: Duration) {
-        let dimensions = [("family", family), ("code", String(status))]
-        Counter(label: Name.requests, dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: Name.requestDuration, dimensions: dimensions, factory: factory)
-            .recordNanoseconds(duration.wholeNanoseconds)
+        let series = requestSeries.series(family: family, status: status) {
+            let dimensions = [("family", family), ("code", String(status))]
+            return (
+                Counter(label: Name.requests, dimensions: dimensions, factory: factory),
+                CoreMetrics.Timer(label: Name.requestDuration, dimensions: dimensions, factory: factory))
+        }
+        series.count.increment()
+        series.duration.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     func leaseRevoked(mount: String) {
