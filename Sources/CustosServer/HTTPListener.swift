@@ -19,10 +19,16 @@ package enum HTTPListener {
         core: Core,
         listener: ServerConfiguration.Listener,
         maxConnections: Int? = nil,
+        metrics: ServerMetrics,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> any Service {
-        let responder = VaultResponder(core: core, maxRequestSize: listener.maxRequestSize, logger: logger)
+        let responder = TelemetryResponder(
+            inner: VaultResponder(core: core, maxRequestSize: listener.maxRequestSize, logger: logger),
+            core: core,
+            endpoint: MetricsEndpoint(metrics: metrics, refreshGauges: { [weak core] in await core?.recordScrapeTimeGauges() }),
+            unauthenticatedMetrics: listener.unauthenticatedMetricsAccess,
+            logger: logger)
         // Idle connections are `ConnectionGuard`'s (http_idle_timeout), not Hummingbird's.
         let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
         let timeouts = listener.timeouts

@@ -45,7 +45,12 @@ package struct ServerRunner: Sendable {
 
     package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
         let storage = try StorageFactory.open(configuration.storage)
-        let core = Core(physical: storage, settings: configuration.coreSettings, engineTypes: engineTypes, logger: logger)
+        let metrics = ServerMetrics(prometheusEnabled: configuration.prometheusEnabled)
+        var settings = configuration.coreSettings
+        settings.metrics = CustosMetrics(factory: metrics.factory)
+        let core = Core(physical: storage, settings: settings, engineTypes: engineTypes, logger: logger)
+        core.install(MetricsPaths(endpoint: MetricsEndpoint(
+            metrics: metrics, refreshGauges: { [weak core] in await core?.recordScrapeTimeGauges() })))
 
         var ready = Ready(addresses: [])
         if let dev {
@@ -81,7 +86,7 @@ package struct ServerRunner: Sendable {
                     "listener": "\(listener.address)", "max_connections": "\(cap)", "open_files_limit": "\(openFiles ?? 0)",
                 ])
             }
-            services.append(try HTTPListener.make(core: core, listener: listener, maxConnections: cap, logger: logger) { port in
+            services.append(try HTTPListener.make(core: core, listener: listener, maxConnections: cap, metrics: metrics, logger: logger) { port in
                 let address = "\(listener.scheme)://\(listener.host.contains(":") ? "[\(listener.host)]" : listener.host):\(port)"
                 if let all = await bound.add(address) {
                     var announced = devReady

@@ -18,7 +18,7 @@ struct VaultResponder: HTTPResponder {
     static let requestHeader = HTTPField.Name("X-Vault-Request")!
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RequestIdentity.id ?? UUID().uuidString.lowercased()
         do {
             let logical = try await logicalRequest(from: request, id: requestID)
             let response = try await core.handle(logical)
@@ -32,7 +32,9 @@ struct VaultResponder: HTTPResponder {
         } catch is NIOTooManyBytesError {
             return Self.errorResponse(CustosError(.payloadTooLarge, "request body too large: the limit is \(maxRequestSize) bytes"))
         } catch {
-            logger.error("unexpected error serving a request", metadata: ["error_type": "\(type(of: error))"])
+            logger.error("unexpected error serving a request", metadata: [
+                "request_id": "\(requestID)", "error_type": "\(type(of: error))",
+            ])
             return Self.errorResponse(CustosError(.internal, "internal error"))
         }
     }

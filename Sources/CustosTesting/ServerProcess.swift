@@ -60,7 +60,7 @@ package final class ServerProcess: Sendable {
         try process.run()
         LiveServers.add(process.processIdentifier)
         output.attach(stdout.fileHandleForReading)
-        output.attach(stderr.fileHandleForReading)
+        output.attach(stderr.fileHandleForReading, isStandardError: true)
 
         guard let banner = await output.waitForBanner() else {
             process.waitUntilExit()
@@ -88,6 +88,8 @@ package final class ServerProcess: Sendable {
     package var isRunning: Bool { process.isRunning }
     /// Everything the server printed so far (stdout and stderr interleaved).
     package var log: String { output.text }
+    /// What the server wrote to stderr alone (its log; the banner goes to stdout).
+    package var standardError: String { output.standardErrorText }
 
     /// SIGTERM and wait: the graceful path.
     @discardableResult
@@ -114,6 +116,7 @@ package final class ServerProcess: Sendable {
 private final class OutputCollector: Sendable {
     private struct State {
         var text = ""
+        var standardErrorText = ""
         var exited = false
         var bannerWaiters: [CheckedContinuation<String?, Never>] = []
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -123,20 +126,22 @@ private final class OutputCollector: Sendable {
     private static let bannerEnd = "==> Custos server started!"
 
     var text: String { state.withLock { $0.text } }
+    var standardErrorText: String { state.withLock { $0.standardErrorText } }
 
-    func attach(_ handle: FileHandle) {
+    func attach(_ handle: FileHandle, isStandardError: Bool = false) {
         PipeReader.drain(handle, onChunk: { data in
-            self.append(String(decoding: data, as: UTF8.self))
+            self.append(String(decoding: data, as: UTF8.self), isStandardError: isStandardError)
         }, onEnd: {
             self.pipeClosed()
         })
     }
 
-    private func append(_ chunk: String) {
+    private func append(_ chunk: String, isStandardError: Bool) {
         let waiters: [CheckedContinuation<String?, Never>]
         let text: String
         (waiters, text) = state.withLock { state in
             state.text += chunk
+            if isStandardError { state.standardErrorText += chunk }
             guard state.text.contains(Self.bannerEnd) else { return ([], state.text) }
             defer { state.bannerWaiters = [] }
             return (state.bannerWaiters, state.text)

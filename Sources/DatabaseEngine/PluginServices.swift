@@ -38,8 +38,11 @@ package enum PluginServices {
         let catalog = try PluginCatalog(storage: storage, pluginDirectory: options.pluginDirectory, builtins: builtins)
         // Plugins hold database credentials: none runs while the core is sealed. Sealing stops them
         // all; after unsealing, each starts again on its next use.
+        var configuration = PluginSupervisorConfiguration()
+        configuration.metricsFactory = core.metrics.factory
         let supervisor = PluginSupervisor(
             launchSpecs: catalog,
+            configuration: configuration,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: Logger(label: "custos.plugins"),
             isPaused: { [weak core] in core?.isSealed ?? true }

@@ -3,8 +3,8 @@ import ArgumentParser
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator",
-        abstract: "Perform operator-specific tasks: init, unseal, seal.",
-        subcommands: [OperatorInitCommand.self, OperatorUnsealCommand.self, OperatorSealCommand.self]
+        abstract: "Perform operator-specific tasks: init, unseal, seal, backup.",
+        subcommands: [OperatorInitCommand.self, OperatorUnsealCommand.self, OperatorSealCommand.self, OperatorBackupCommand.self]
     )
 }
 

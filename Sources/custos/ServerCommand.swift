@@ -39,6 +39,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: [.customLong("log-level", withSingleDash: true), .customLong("log-level")], help: "trace, debug, info, warn or error.")
     var logLevel: String?
 
+    @Option(name: [.customLong("log-format", withSingleDash: true), .customLong("log-format")], help: "standard or json.")
+    var logFormat: String?
+
     func run() async throws {
         guard dev || config != nil else {
             throw CommandFailure.usage("custos server needs -config FILE or -dev")
@@ -57,11 +60,15 @@ struct ServerCommand: AsyncParsableCommand {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-dev-\(UUID().uuidString.lowercased())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             devDirectory = directory
+            var listener = ServerConfiguration.Listener(host: host, port: port, tlsDisable: true)
+            // As Vault's dev server: metrics in both formats, readable without a token.
+            listener.unauthenticatedMetricsAccess = true
             configuration = ServerConfiguration(
                 storage: .sqlite(path: directory.appendingPathComponent("custos.db").path),
-                listeners: [.init(host: host, port: port, tlsDisable: true)],
+                listeners: [listener],
                 pluginDirectory: devPluginDir
             )
+            configuration.telemetry = ServerConfiguration.Telemetry()
         } else {
             do {
                 configuration = try ConfigFileParser.load(path: config!)
@@ -71,11 +78,25 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let devPluginDir { configuration.pluginDirectory = devPluginDir }
 
-        let level = Logger.Level(vaultName: logLevel ?? configuration.logLevel ?? "info")
+        let levelName = logLevel ?? configuration.logLevel ?? "info"
+        guard let level = Logger.Level(vaultName: levelName) else {
+            throw CommandFailure.usage("unknown log level: \(levelName)")
+        }
+        let formatName = logFormat ?? configuration.logFormat?.rawValue ?? "standard"
+        guard let format = ServerConfiguration.LogFormat(rawValue: formatName.lowercased()) else {
+            throw CommandFailure.usage("unknown log format: \(formatName)")
+        }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level ?? .info
-            return handler
+            switch format {
+            case .standard:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "custos")
         defer {

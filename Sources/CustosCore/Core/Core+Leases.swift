@@ -6,7 +6,10 @@ extension Core {
     package var expirationManager: ExpirationManager? { runtime.withLock { $0?.expiration } }
 
     func makeExpirationManager() -> ExpirationManager {
-        let revoker = CoreLeaseRevoker(runtime: { [weak self] in self?.runtime.withLock { $0 } })
+        let revoker = MeteredLeaseRevoker(
+            base: CoreLeaseRevoker(runtime: { [weak self] in self?.runtime.withLock { $0 } }),
+            metrics: metrics,
+            mountLabel: { [weak self] lease in self?.leaseMountLabel(lease) ?? CustosMetrics.Family.unmatched })
         return ExpirationManager(
             storage: barrier, revoker: revoker, clock: settings.leaseClock, configuration: settings.expiration)
     }

@@ -78,6 +78,7 @@ extension Core {
         // In the background: serving does not wait for the leases to be loaded. Tokens that
         // expired while the server was down are revoked by it (their leases are due).
         await expiration.restore()
+        metrics.setUnsealed(true)
         logger.info("unsealed", metadata: ["mounts": "\(table.entries.count)"])
     }
 
@@ -94,6 +95,7 @@ extension Core {
         for observer in sealObservers.withLock({ $0 }) { await observer() }
         await seal.sealBarrier()
         await StackScrubber.scrubConcurrencyPool()
+        metrics.setUnsealed(false)
         logger.info("sealed")
     }
 

@@ -50,7 +50,9 @@ package final class Core: Sendable {
         } catch let error as BarrierError where error.code == .sealed {
             throw CustosError.sealed
         } catch {
-            logger.error("request failed", metadata: ["path": "\(request.path)", "error_type": "\(type(of: error))"])
+            logger.error("request failed", metadata: [
+                "request_id": "\(request.id)", "path": "\(request.path)", "error_type": "\(type(of: error))",
+            ])
             throw CustosError(.internal, "internal error")
         }
     }

@@ -15,6 +15,8 @@ package struct CoreSettings: Sendable {
     package var leaseClock: any LeaseClock = SystemLeaseClock()
     /// The expiration manager's tuning (concurrency, retries).
     package var expiration = ExpirationManager.Configuration()
+    /// Where the core's metrics go; by default nowhere (the server hands in its registry's factory).
+    package var metrics = CustosMetrics()
 
     package init(defaultLeaseTTL: Int64 = 768 * 3600, maxLeaseTTL: Int64 = 768 * 3600, storageType: String = "inmem") {
         self.defaultLeaseTTL = defaultLeaseTTL

@@ -9,13 +9,15 @@ package enum ConfigFileParser {
     }
 
     static let topLevelKeys: Set<String> = [
-        "storage", "listener", "plugin_directory", "default_lease_ttl", "max_lease_ttl", "log_level", "api_addr",
+        "storage", "listener", "plugin_directory", "default_lease_ttl", "max_lease_ttl", "log_level", "log_format",
+        "api_addr", "telemetry",
         // Accepted for compatibility with Vault configs; they change nothing here (see docs/operations.md).
         "disable_mlock", "ui", "cluster_name",
     ]
     static let listenerKeys: Set<String> = [
         "address", "tls_disable", "tls_cert_file", "tls_key_file", "max_request_size",
         "http_read_header_timeout", "http_read_timeout", "http_write_timeout", "http_idle_timeout",
+        "telemetry",
         // Custos's own (Vault has no such option): see docs/operations.md.
         "max_connections",
     ]
@@ -65,6 +67,14 @@ package enum ConfigFileParser {
             }
             config.logLevel = level
         }
+        if let item = try root.uniqueAttribute("log_format") {
+            let text = try item.string()
+            guard let format = ServerConfiguration.LogFormat(rawValue: text.lowercased()) else {
+                throw HCLError("unknown log_format \"\(text)\": use \"standard\" or \"json\"", at: item.valuePosition)
+            }
+            config.logFormat = format
+        }
+        config.telemetry = try decodeTelemetry(root)
         config.apiAddr = try root.uniqueAttribute("api_addr")?.string()
         _ = try root.uniqueAttribute("disable_mlock")?.bool()
         _ = try root.uniqueAttribute("ui")?.bool()
@@ -122,6 +132,7 @@ package enum ConfigFileParser {
         if let timeout = try timeout(body.uniqueAttribute("http_read_timeout")) { listener.readTimeout = timeout }
         if let timeout = try timeout(body.uniqueAttribute("http_write_timeout")) { listener.writeTimeout = timeout }
         if let timeout = try timeout(body.uniqueAttribute("http_idle_timeout")) { listener.idleTimeout = timeout }
+        listener.unauthenticatedMetricsAccess = try decodeListenerTelemetry(body)
         if let item = try body.uniqueAttribute("max_connections") {
             let count = try item.int()
             guard count > 0, count <= 1_000_000 else {

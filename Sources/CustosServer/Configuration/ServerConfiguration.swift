@@ -24,6 +24,8 @@ package struct ServerConfiguration: Sendable, Equatable {
         /// Custos's own: open connections at most; past it, connections that have not sent a
         /// request header are closed first (see `ConnectionTable`).
         package var maxConnections: Int = 4096
+        /// `telemetry { unauthenticated_metrics_access = true }`: `GET sys/metrics` without a token.
+        package var unauthenticatedMetricsAccess = false
 
         package init(host: String = "127.0.0.1", port: Int = 8200, tlsDisable: Bool = false, tlsCertFile: String? = nil, tlsKeyFile: String? = nil, maxRequestSize: Int = 32 * 1024 * 1024) {
             self.host = host
@@ -39,6 +41,21 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var timeouts: ConnectionTimeouts { ConnectionTimeouts(self) }
     }
 
+    /// The top-level `telemetry` block.
+    package struct Telemetry: Sendable, Equatable {
+        /// Vault's default is 24h; 0 disables the Prometheus format. Custos keeps every series for
+        /// the life of the process whatever the value (see docs/operations.md).
+        package var prometheusRetention: Duration = .seconds(24 * 3600)
+        /// Accepted for Vault configs: Custos never prefixes metric names with the host name.
+        package var disableHostname = false
+
+        package init() {}
+    }
+
+    package enum LogFormat: String, Sendable, Equatable {
+        case standard, json
+    }
+
     package var storage: Storage
     package var listeners: [Listener]
     package var pluginDirectory: String?
@@ -46,6 +63,15 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var maxLeaseTTL: Int64?
     package var logLevel: String?
     package var apiAddr: String?
+    package var logFormat: LogFormat?
+    /// nil without a `telemetry` block.
+    package var telemetry: Telemetry?
+
+    /// As in Vault: `format=prometheus` needs a `telemetry` block whose retention is not 0.
+    package var prometheusEnabled: Bool {
+        guard let telemetry else { return false }
+        return telemetry.prometheusRetention > .zero
+    }
 
     package init(storage: Storage, listeners: [Listener], pluginDirectory: String? = nil, defaultLeaseTTL: Int64? = nil, maxLeaseTTL: Int64? = nil, logLevel: String? = nil, apiAddr: String? = nil) {
         self.storage = storage

@@ -18,9 +18,11 @@ package struct PluginClient: Sendable {
 
     package func initialize(_ request: InitializeRequest, timeout: Duration? = nil) async throws -> InitializeResult {
         let process = try await runningProcess(timeout)
-        let result = try await process.rpc.call(
-            PluginMethod.initialize.rawValue, params: request, as: InitializeResult.self,
-            timeout: timeout ?? supervisor.configuration.callTimeout)
+        let result = try await supervisor.configuration.metrics.measure(plugin: plugin, method: .initialize) {
+            try await process.rpc.call(
+                PluginMethod.initialize.rawValue, params: request, as: InitializeResult.self,
+                timeout: timeout ?? supervisor.configuration.callTimeout)
+        }
         // What the plugin says to persist is what a restart re-initialises from.
         let remembered = result.config.isEmpty ? request.config : result.config
         supervisor.connectionConfigs.set(remembered, plugin: plugin, connection: request.connection)
@@ -62,9 +64,11 @@ package struct PluginClient: Sendable {
         supervisor.connectionConfigs.remove(plugin: plugin, connection: connection)
         let process = try await runningProcess(timeout)
         process.markClosed(connection)
-        _ = try await process.rpc.call(
-            PluginMethod.close.rawValue, params: CloseRequest(connection: connection), as: EmptyResult.self,
-            timeout: timeout ?? supervisor.configuration.callTimeout)
+        _ = try await supervisor.configuration.metrics.measure(plugin: plugin, method: .close) {
+            try await process.rpc.call(
+                PluginMethod.close.rawValue, params: CloseRequest(connection: connection), as: EmptyResult.self,
+                timeout: timeout ?? supervisor.configuration.callTimeout)
+        }
     }
 
     /// The generic call. With a `connection`, a remembered connection that this process has not
@@ -78,7 +82,9 @@ package struct PluginClient: Sendable {
         if let connection {
             try await reinitializeIfNeeded(connection, on: process, timeout: timeout)
         }
-        return try await process.rpc.call(method.rawValue, params: params, as: resultType, timeout: timeout)
+        return try await supervisor.configuration.metrics.measure(plugin: plugin, method: method) {
+            try await process.rpc.call(method.rawValue, params: params, as: resultType, timeout: timeout)
+        }
     }
 
     private func runningProcess(_ timeout: Duration?) async throws -> PluginProcess {

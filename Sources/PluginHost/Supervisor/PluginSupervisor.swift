@@ -100,6 +100,7 @@ package actor PluginSupervisor {
                     _ = try? await previous.exit.get()
                     continue
                 }
+                configuration.metrics.restarted(plugin: name)
                 return try await start(name)
             case nil:
                 return try await start(name)

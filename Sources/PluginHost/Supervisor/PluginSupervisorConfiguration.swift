@@ -1,4 +1,6 @@
-/// Timing and environment policy of the plugin supervisor.
+import CoreMetrics
+
+/// Timing, environment and metrics policy of the plugin supervisor.
 package struct PluginSupervisorConfiguration: Sendable {
     /// Deadline of a call when the caller gives none.
     package var callTimeout: Duration = .seconds(30)
@@ -13,8 +15,12 @@ package struct PluginSupervisorConfiguration: Sendable {
     package var healthyAfter: Duration = .seconds(60)
     /// Names of the server's environment variables a plugin inherits.
     package var inheritedEnvironment: [String] = PluginEnvironment.defaultInherited
+    /// Where call counts, latencies and restarts go; by default nowhere.
+    package var metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
 
     package init() {}
+
+    var metrics: PluginMetrics { PluginMetrics(factory: metricsFactory) }
 
     /// Delay before restart number `failures` (1-based).
     func backoff(afterFailures failures: Int) -> Duration {
