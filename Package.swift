@@ -134,7 +134,12 @@ let package = Package(
         // Benchmarks, run by scripts/bench-*.
         .executableTarget(
             name: "plugin-bench",
-            dependencies: ["PluginHost", "DatabasePluginProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PluginHost", "DatabasePluginProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Benchmarks/PluginBench",
             swiftSettings: swiftSettings
         ),

@@ -6,6 +6,8 @@
 import DatabasePluginProtocol
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PluginHost
 
 struct BenchOptions {
@@ -78,6 +80,10 @@ func measure(_ client: PluginClient, calls: Int, concurrency: Int) async throws 
 }
 
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+// As `custos server` does (RequestExecutor): tasks run on NIO's event loops, unless opted out.
+if ProcessInfo.processInfo.environment["CUSTOS_NIO_EXECUTOR"] != "0" {
+    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
 guard FileManager.default.isExecutableFile(atPath: options.pluginPath) else {
     FileHandle.standardError.write(Data("plugin not found: \(options.pluginPath) (build it, or pass --plugin)\n".utf8))
     exit(1)

@@ -19,6 +19,7 @@ package final class TokenStore: Sendable {
     package let now: @Sendable () -> Date
     /// Token changes (use counts, renewals, revocations) are read-modify-write: one at a time.
     private let changes = AsyncSerialLock()
+    private let decoded = DecodedTokenCache()
     /// Keeps tokens' own leases and revokes the leases of revoked tokens; installed by the core.
     /// Called after the token change and outside the change lock, so slow engines do not hold
     /// up token changes.
@@ -141,8 +142,11 @@ package final class TokenStore: Sendable {
     }
 
     private func stored(_ saltedID: String) async throws -> TokenEntry? {
-        guard let data = try await storage.get(Self.idPrefix + saltedID) else { return nil }
-        return try JSONDecoder().decode(TokenEntry.self, from: data)
+        guard let data = try await storage.get(Self.idPrefix + saltedID) else {
+            decoded.forget(saltedID)
+            return nil
+        }
+        return try decoded.entry(saltedID, bytes: data)
     }
 
     private func live(saltedID: String) async throws -> TokenEntry? {

@@ -21,7 +21,10 @@ struct WarmCacheRevocationTests {
             for _ in 0..<tasks {
                 group.addTask {
                     var servedAfterCutoff = 0
-                    while !switches.stop.load(ordering: .sequentiallyConsistent) {
+                    var rounds = 0
+                    // Bounded, so that a failing expectation elsewhere cannot leave it spinning.
+                    while !switches.stop.load(ordering: .sequentiallyConsistent), rounds < 100_000 {
+                        rounds += 1
                         let startedAfterCutoff = switches.cutoff.load(ordering: .sequentiallyConsistent)
                         let failure = await harness.failure(.read, "secret/a", token: token)
                         if startedAfterCutoff, failure == nil { servedAfterCutoff += 1 }
