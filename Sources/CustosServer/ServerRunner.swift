@@ -46,6 +46,7 @@ package struct ServerRunner: Sendable {
     package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
         let storage = try StorageFactory.open(configuration.storage)
         let core = Core(physical: storage, settings: configuration.coreSettings, engineTypes: engineTypes, logger: logger)
+        let auditReopen = await AuditReopenService(core: core)
 
         var ready = Ready(addresses: [])
         if let dev {
@@ -71,7 +72,7 @@ package struct ServerRunner: Sendable {
         // Announce readiness once every listener is bound.
         let bound = BoundListeners(expected: configuration.listeners.count)
         let devReady = ready
-        var services: [any Service] = []
+        var services: [any Service] = [auditReopen]
         let openFiles = OpenFileLimit.raise()
         for listener in configuration.listeners {
             let cap = OpenFileLimit.connectionCap(
