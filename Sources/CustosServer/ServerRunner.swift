@@ -51,6 +51,7 @@ package struct ServerRunner: Sendable {
         let core = Core(physical: storage, settings: settings, engineTypes: engineTypes, logger: logger)
         core.install(MetricsPaths(endpoint: MetricsEndpoint(
             metrics: metrics, refreshGauges: { [weak core] in await core?.recordScrapeTimeGauges() })))
+        let auditReopen = await AuditReopenService(core: core)
 
         var ready = Ready(addresses: [])
         if let dev {
@@ -76,7 +77,7 @@ package struct ServerRunner: Sendable {
         // Announce readiness once every listener is bound.
         let bound = BoundListeners(expected: configuration.listeners.count)
         let devReady = ready
-        var services: [any Service] = []
+        var services: [any Service] = [auditReopen]
         let openFiles = OpenFileLimit.raise()
         for listener in configuration.listeners {
             let cap = OpenFileLimit.connectionCap(

@@ -8,7 +8,7 @@ import NIOCore
 /// Turns HTTP into logical requests and the core's answers into Vault's wire format.
 /// One responder for every path: routing is the core's job (mount table, longest prefix).
 struct VaultResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = VaultRequestContext
 
     let core: Core
     let maxRequestSize: Int
@@ -20,7 +20,9 @@ struct VaultResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let requestID = RequestIdentity.id ?? UUID().uuidString.lowercased()
         do {
-            let logical = try await logicalRequest(from: request, id: requestID)
+            var logical = try await logicalRequest(from: request, id: requestID)
+            let remote = context.remoteAddress
+            (logical.remoteAddress, logical.remotePort) = (remote?.ipAddress ?? remote?.pathname, remote?.port)
             let response = try await core.handle(logical)
             var status = response.statusCode ?? 200
             let body = try ResponseEncoding.body(for: response, requestID: requestID)

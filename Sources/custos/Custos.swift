@@ -21,6 +21,7 @@ struct Custos: AsyncParsableCommand {
             LeaseCommand.self,
             PolicyCommand.self,
             PluginCommand.self,
+            AuditCommand.self,
         ]
     )
 

@@ -18,6 +18,8 @@ package struct LogicalRequest: Sendable {
     package var query: [String: String]
     package var clientToken: String?
     package var remoteAddress: String?
+    /// The client's port, for the audit log (Vault's `remote_port`).
+    package var remotePort: Int?
 
     package init(
         id: String = UUID().uuidString.lowercased(),
@@ -26,7 +28,8 @@ package struct LogicalRequest: Sendable {
         body: Data? = nil,
         query: [String: String] = [:],
         clientToken: String? = nil,
-        remoteAddress: String? = nil
+        remoteAddress: String? = nil,
+        remotePort: Int? = nil
     ) {
         self.id = id
         self.operation = operation
@@ -35,6 +38,7 @@ package struct LogicalRequest: Sendable {
         self.query = query
         self.clientToken = clientToken
         self.remoteAddress = remoteAddress
+        self.remotePort = remotePort
     }
 
     /// Decodes the request's data into a path's typed parameters.

@@ -70,6 +70,8 @@ extension Core {
         let policies = PolicyStore(storage: barrier)
         let expiration = makeExpirationManager()
         tokens.observeLeases(TokenLeases(expiration: expiration, logger: logger))
+        // Before the runtime is set: no request is served unaudited.
+        try await loadAuditDevices()
         let runtime = Runtime(
             mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster, expiration: expiration)
         self.runtime.withLock { $0 = runtime }
@@ -93,6 +95,7 @@ extension Core {
         // After the expiration manager: no revocation runs through an engine that stopped.
         for engine in previous?.engines.values ?? [:].values { await engine.stop() }
         for observer in sealObservers.withLock({ $0 }) { await observer() }
+        auditBroker.closeAll()
         await seal.sealBarrier()
         await StackScrubber.scrubConcurrencyPool()
         metrics.setUnsealed(false)

@@ -19,6 +19,8 @@ package final class Core: Sendable {
     /// the token store (and its salt) alive.
     let tokenSweeper = Mutex<Task<Void, Never>?>(nil)
     let sealObservers = Mutex<[@Sendable () async -> Void]>([])
+    /// The enabled audit devices (Audit/): every request and response is logged through them.
+    let auditBroker: AuditBroker
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical
@@ -27,17 +29,27 @@ package final class Core: Sendable {
         self.engineTypeTable = Mutex(Dictionary(engineTypes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }))
         self.logger = logger
         self.seal = SealController(physical: physical, barrier: barrier)
+        self.auditBroker = AuditBroker(logger: logger)
     }
 
     /// Paths served while sealed or uninitialised, without a token.
     static let unauthenticatedPaths: Set<String> = ["sys/init", "sys/unseal", "sys/seal-status", "sys/health", "sys/leader"]
 
-    /// Serves one request. Every failure is a `CustosError`; anything else is logged (by type, never
-    /// by content) and answered as an internal error.
+    /// Serves one request, audited when an audit device is enabled: nothing is served that the
+    /// devices could not log (`AuditTrail`).
     package func handle(_ request: LogicalRequest) async throws(CustosError) -> LogicalResponse {
+        guard let trail = auditTrail(for: request) else { return try await serve(request, trail: nil) }
+        let result: Result<LogicalResponse, CustosError>
+        do { result = .success(try await serve(request, trail: trail)) } catch { result = .failure(error) }
+        return try await trail.finish(result)
+    }
+
+    /// Every failure is a `CustosError`; anything else is logged (by type, never by content) and
+    /// answered as an internal error.
+    private func serve(_ request: LogicalRequest, trail: AuditTrail?) async throws(CustosError) -> LogicalResponse {
         do {
             let warnings = RequestWarnings()
-            var response = try await RequestWarnings.$current.withValue(warnings) { try await dispatch(request) }
+            var response = try await RequestWarnings.$current.withValue(warnings) { try await dispatch(request, trail: trail) }
             if let ignored = warnings.ignoredParametersWarning { response.warnings.append(ignored) }
             return response
         } catch let error as CustosError {
@@ -57,7 +69,7 @@ package final class Core: Sendable {
         }
     }
 
-    private func dispatch(_ request: LogicalRequest) async throws -> LogicalResponse {
+    private func dispatch(_ request: LogicalRequest, trail: AuditTrail?) async throws -> LogicalResponse {
         let path = request.path
         if Self.unauthenticatedPaths.contains(path) {
             return try await SystemBackend(core: self).handleUnauthenticated(request)
@@ -66,6 +78,7 @@ package final class Core: Sendable {
             throw try await seal.isInitialized() ? CustosError.sealed : CustosError.notInitialized
         }
         let (caller, operation) = try await authorize(request, runtime: runtime)
+        try trail?.logRequest(caller: caller, operation: operation, runtime: runtime)
         // A use-limited token pays for the request up front; its last use revokes it afterwards.
         let use = try await runtime.tokens.consumeUse(of: caller.entry)
         guard use.allowed else { throw CustosError.permissionDenied }

@@ -95,14 +95,18 @@ package struct SecretsEngineType: Sendable {
     /// Rejects mount options the engine does not support (e.g. KV `version=2`).
     package var validateOptions: @Sendable ([String: String]) throws(CustosError) -> Void
     package var make: @Sendable (EngineContext) async throws -> any SecretsEngine
+    /// Response keys audit devices log in clear, by path (e.g. the database engine's `username`).
+    package var auditNonHMACResponseKeys: AuditNonHMACKeys
 
     package init(
         name: String,
         validateOptions: @escaping @Sendable ([String: String]) throws(CustosError) -> Void = { _ throws(CustosError) in },
+        auditNonHMACResponseKeys: AuditNonHMACKeys = .none,
         make: @escaping @Sendable (EngineContext) async throws -> any SecretsEngine
     ) {
         self.name = name
         self.validateOptions = validateOptions
+        self.auditNonHMACResponseKeys = auditNonHMACResponseKeys
         self.make = make
     }
 }

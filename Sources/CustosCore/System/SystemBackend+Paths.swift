@@ -48,6 +48,9 @@ extension SystemBackend {
                 try Self.require(request, [.read])
                 return try keyStatus()
             },
+            family("audit", "The enabled audit devices.", listAuditDevices),
+            family("audit/{path*}", "Enable and disable audit devices.", auditDevicePath),
+            family("audit-hash/{path*}", "The HMAC of a value as an audit device logs it.", auditHashPath),
             family("leases", "Irrevocable leases.", leases),
             family("leases/{rest*}", "Lease lookup, renewal, revocation and tidy.", leases),
             family("renew/{rest*}", "Lease renewal (the legacy path).", leases),

@@ -88,6 +88,7 @@ package enum DatabaseEngineType {
                     throw .badRequest("unknown option \"\(key)\" for the database secrets engine")
                 }
             },
+            auditNonHMACResponseKeys: DatabaseEngine.auditNonHMACResponseKeys,
             make: { context in DatabaseEngine(context: context, supervisor: supervisor, catalog: catalog) })
     }
 }

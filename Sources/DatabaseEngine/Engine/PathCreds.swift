@@ -15,6 +15,13 @@ extension DatabaseEngine {
         ]
     }
 
+    /// The generated username is logged in clear by audit devices (the password is HMAC-ed), so
+    /// that a role seen in the database leads back to the request, token and lease behind it.
+    static let auditNonHMACResponseKeys = AuditNonHMACKeys([
+        "creds/{name}": ["username"],
+        "static-creds/{name}": ["username"],
+    ])
+
     struct IssuedCredentials: Encodable {
         var username: String
         var password: String

@@ -68,6 +68,8 @@ package enum LegacyPostgreSQLEngineType {
                     throw .badRequest("unknown option \"\(key)\" for the postgresql secrets engine")
                 }
             },
+            // As the database engine: the generated username in clear in the audit log.
+            auditNonHMACResponseKeys: AuditNonHMACKeys(["creds/{name}": ["username"]]),
             make: { context in LegacyPostgreSQLEngine(context: context, supervisor: supervisor) })
     }
 }
