@@ -11,7 +11,7 @@ import NIOCore
 /// answers without a token (and while sealed), as in Vault; otherwise it goes through the core,
 /// which wants a token with `read` on `sys/metrics`.
 struct TelemetryResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = VaultRequestContext
 
     let inner: VaultResponder
     let core: Core
