@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol",
+                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol", "HCL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore",
+                "CustosCore", "HCL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -66,10 +66,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The core, free of HTTP: storage, barrier, seal, router, HCL, engines.
+        // The core, free of HTTP: storage, barrier, seal, router, policies, engines.
         .target(
             name: "CustosCore",
             dependencies: [
+                "HCL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,6 +79,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HCL 1 and JSON documents with line and column: policies (core), the server's config
+        // file, `custos policy fmt`. Depends on nothing, not even Foundation.
+        .target(name: "HCL", swiftSettings: swiftSettings),
         // The database secrets engine and the plugin catalog paths: the bridge between core and plugin host.
         .target(
             name: "DatabaseEngine",
@@ -180,9 +184,13 @@ let package = Package(
 
         .testTarget(
             name: "CustosCoreTests",
-            dependencies: ["CustosCore", "CustosTesting", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            dependencies: [
+                "CustosCore", "CustosTesting", "HCL",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
             dependencies: ["DatabaseEngine", "CustosCore", .product(name: "Logging", package: "swift-log")],

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CustosCore
+@testable import HCL
 
 @Suite("Policy robustness")
 struct PolicyRobustnessTests {

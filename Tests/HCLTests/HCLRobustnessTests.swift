@@ -1,5 +1,5 @@
 import Testing
-@testable import CustosCore
+@testable import HCL
 
 /// Random mutations and truncations of valid documents must give a tree or an HCLError:
 /// never a crash, a trap or a hang.
