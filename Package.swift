@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "CustosCore",
             dependencies: [
-                "HCL",
+                "HCL", "SeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +82,9 @@ let package = Package(
         // HCL 1 and JSON documents with line and column: policies (core), the server's config
         // file, `custos policy fmt`. Depends on nothing, not even Foundation.
         .target(name: "HCL", swiftSettings: swiftSettings),
+        // The one seeded generator (SplitMix64), shared by the core's trial generations, the
+        // tests and the benchmarks.
+        .target(name: "SeededRandom", swiftSettings: swiftSettings),
         // The database secrets engine and the plugin catalog paths: the bridge between core and plugin host.
         .target(
             name: "DatabaseEngine",
@@ -97,7 +100,7 @@ let package = Package(
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosServer", "CustosCore",
+                "CustosServer", "CustosCore", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -156,7 +159,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "acl-bench",
-            dependencies: ["CustosCore"],
+            dependencies: ["CustosCore", "SeededRandom"],
             path: "Benchmarks/ACLBench",
             swiftSettings: swiftSettings
         ),
@@ -185,15 +188,15 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: [
-                "CustosCore", "CustosTesting", "HCL",
+                "CustosCore", "CustosTesting", "HCL", "SeededRandom",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: swiftSettings),
+        .testTarget(name: "HCLTests", dependencies: ["HCL", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
-            dependencies: ["DatabaseEngine", "CustosCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DatabaseEngine", "CustosCore", "SeededRandom", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
