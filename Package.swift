@@ -42,7 +42,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,7 +73,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
@@ -96,15 +94,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Drives a server in-process or as a child process, for tests.
+        // Drives a server as a child process, for tests: build products, a Vault client, raw
+        // connections, hostile values.
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosServer", "CustosCore", "SeededRandom",
+                "CustosCore", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -153,7 +151,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "postgresql-bench",
-            dependencies: ["DatabasePluginKit", "CLibPQ"],
+            dependencies: ["DatabasePluginKit", "DatabasePluginProtocol", "CLibPQ"],
             path: "Benchmarks/PostgreSQLBench",
             swiftSettings: swiftSettings
         ),
@@ -189,6 +187,7 @@ let package = Package(
             name: "CustosCoreTests",
             dependencies: [
                 "CustosCore", "CustosTesting", "HCL", "SeededRandom",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
@@ -216,20 +215,17 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgreSQLPluginTests",
-            dependencies: ["PostgreSQLDatabasePlugin", "DatabasePluginKit", "CLibPQ"],
+            dependencies: ["PostgreSQLDatabasePlugin", "DatabasePluginKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CustosServerTests",
-            dependencies: ["CustosServer", "CustosCore", "CustosTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CustosServer", "CustosTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [
-                "CustosTesting", "CustosCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
+            dependencies: ["CustosTesting", "CustosCore"],
             swiftSettings: swiftSettings
         ),
     ]
