@@ -2,9 +2,11 @@
 import PackageDescription
 
 // Upcoming features that keep module boundaries honest: `package` access across modules,
-// `public` only in the plugin SDK.
+// `public` only in the plugin SDK; MemberImportVisibility makes a file import every module
+// whose members it uses, instead of seeing them through some other file's import.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -145,7 +147,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lease-bench",
-            dependencies: ["CustosCore"],
+            dependencies: ["CustosCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/LeaseBench",
             swiftSettings: swiftSettings
         ),
@@ -220,12 +222,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosServerTests",
-            dependencies: ["CustosServer", "CustosTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CustosServer", "CustosCore", "CustosTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CustosTesting", "CustosCore"],
+            dependencies: ["CustosTesting", "CustosCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]
