@@ -2,9 +2,11 @@
 import PackageDescription
 
 // Upcoming features that keep module boundaries honest: `package` access across modules,
-// `public` only in the plugin SDK.
+// `public` only in the plugin SDK; MemberImportVisibility makes a file import every module
+// whose members it uses, instead of seeing them through some other file's import.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -34,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol",
+                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol", "HCL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,7 +44,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -50,7 +51,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore",
+                "CustosCore", "HCL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -66,18 +67,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The core, free of HTTP: storage, barrier, seal, router, HCL, engines.
+        // The core, free of HTTP: storage, barrier, seal, router, policies, engines.
         .target(
             name: "CustosCore",
             dependencies: [
+                "HCL", "SeededRandom",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
+        // HCL 1 and JSON documents with line and column: policies (core), the server's config
+        // file, `custos policy fmt`. Depends on nothing, not even Foundation.
+        .target(name: "HCL", swiftSettings: swiftSettings),
+        // The one seeded generator (SplitMix64), shared by the core's trial generations, the
+        // tests and the benchmarks.
+        .target(name: "SeededRandom", swiftSettings: swiftSettings),
         // The database secrets engine and the plugin catalog paths: the bridge between core and plugin host.
         .target(
             name: "DatabaseEngine",
@@ -89,15 +96,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Drives a server in-process or as a child process, for tests.
+        // Drives a server as a child process, for tests: build products, a Vault client, raw
+        // connections, hostile values.
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosServer", "CustosCore",
+                "CustosCore", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,19 +152,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "lease-bench",
-            dependencies: ["CustosCore"],
+            dependencies: ["CustosCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/LeaseBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "postgresql-bench",
-            dependencies: ["DatabasePluginKit", "CLibPQ"],
+            dependencies: ["DatabasePluginKit", "DatabasePluginProtocol", "CLibPQ"],
             path: "Benchmarks/PostgreSQLBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "acl-bench",
-            dependencies: ["CustosCore"],
+            dependencies: ["CustosCore", "SeededRandom"],
             path: "Benchmarks/ACLBench",
             swiftSettings: swiftSettings
         ),
@@ -185,12 +192,17 @@ let package = Package(
 
         .testTarget(
             name: "CustosCoreTests",
-            dependencies: ["CustosCore", "CustosTesting", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            dependencies: [
+                "CustosCore", "CustosTesting", "HCL", "SeededRandom",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HCLTests", dependencies: ["HCL", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
-            dependencies: ["DatabaseEngine", "CustosCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DatabaseEngine", "CustosCore", "SeededRandom", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -210,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgreSQLPluginTests",
-            dependencies: ["PostgreSQLDatabasePlugin", "DatabasePluginKit", "CLibPQ"],
+            dependencies: ["PostgreSQLDatabasePlugin", "DatabasePluginKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -220,10 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [
-                "CustosTesting", "CustosCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
+            dependencies: ["CustosTesting", "CustosCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,24 +1,13 @@
 // acl-bench: how fast a compiled ACL answers lookups as the number of rules grows.
 // Run through scripts/bench-acl (release build). Prints one line per rule count.
 import CustosCore
+import SeededRandom
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Deterministic numbers so every run measures the same rules and paths.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A mix of the three kinds of pattern: 40% exact, 40% `*` globs, 20% `+` segments, spread
 /// over policies of 100 rules each (a token rarely has more than a handful of policies; the
@@ -98,7 +87,8 @@ var checksum: UInt64 = 0  // printed at the end so the optimiser cannot drop the
 print("Per-lookup figures are thread CPU time; compile_ms is wall-clock time to build the ACL.")
 print("rules  policies  compile_ms  capabilities_ns  capabilities_per_s  allows_ns  allows_per_s")
 for ruleCount in [10, 1_000, 10_000] {
-    var random = SplitMix64(state: 2026)
+    // Seeded so every run measures the same rules and paths.
+    var random = SplitMix64(seed: 2026)
     let policies = makePolicies(ruleCount: ruleCount, random: &random)
     let paths = makePaths(ruleCount: ruleCount, count: 4096, random: &random)
 

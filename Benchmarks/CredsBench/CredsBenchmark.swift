@@ -1,5 +1,6 @@
 import DatabasePluginKit
 import Foundation
+import NIOHTTP1
 
 /// The phases; see scripts/bench-creds. Custos runs every operation over HTTP, the raw side the
 /// same SQL over libpq at the same concurrency.

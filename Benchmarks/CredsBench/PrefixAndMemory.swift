@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// revoke-prefix of many leases, and the server's memory with many leases outstanding.
 extension CredsBenchmark {

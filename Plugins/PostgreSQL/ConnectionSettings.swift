@@ -1,4 +1,5 @@
 import DatabasePluginKit
+import Foundation
 
 /// How the plugin hands a password to PostgreSQL in `{{password}}`.
 enum PasswordAuthentication: String, Sendable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fills `{{username}}`/`{{password}}` into a connection string written as a URL
 /// (`postgresql://{{username}}:{{password}}@host/db`) or as libpq key=value pairs
 /// (`host=... user={{username}} password={{password}}`), escaping the values for that syntax.

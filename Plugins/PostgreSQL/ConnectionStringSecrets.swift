@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the passwords an admin wrote INTO a connection string (rather than in `password`), so
 /// the redactor scrubs them from libpq's messages too: a URL's userinfo password and its
 /// `password` query parameter (raw and percent-decoded), and key=value `password=...` (as

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fills the placeholders of a role's statements.
 ///
 /// `{{name}}` and `{{username}}` become the username, `{{password}}` and `{{expiration}}` the

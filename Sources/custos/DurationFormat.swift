@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as Vault writes and reads them: `1h`, `768h`, `1h30m`, `30s`; plain numbers are seconds.
 enum DurationFormat {
     /// Go's `time.Duration.String()` for whole seconds, with Vault's trimming of `0m`/`0s` tails.

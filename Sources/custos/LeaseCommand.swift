@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 
 /// `custos lease lookup|renew|revoke`, as Vault's `vault lease`.
 struct LeaseCommand: AsyncParsableCommand {

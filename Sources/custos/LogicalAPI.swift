@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// Vault's logical API (any mounted path): read, write, list, delete.
 extension APIClient {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// One entry of `GET /v1/sys/mounts`.
 struct MountResponse: Decodable, Sendable {

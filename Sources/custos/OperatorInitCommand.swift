@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 
 struct OperatorInitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

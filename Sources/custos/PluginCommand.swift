@@ -2,6 +2,7 @@ import ArgumentParser
 import DatabasePluginProtocol
 import Foundation
 import Logging
+import NIOHTTP1
 import PluginHost
 
 /// `custos plugin`: the plugin catalog (`sys/plugins/catalog`), reloads, and the local

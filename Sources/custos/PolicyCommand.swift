@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustosCore
 import Foundation
+import HCL
 
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `GET /v1/sys/seal-status` (also the answer to `PUT /v1/sys/unseal`).
 struct SealStatusResponse: Decodable, Sendable {
     var type: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 
 struct SecretsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

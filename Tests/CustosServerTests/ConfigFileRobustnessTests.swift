@@ -1,4 +1,5 @@
 import CustosTesting
+import Foundation
 import Testing
 
 @testable import CustosServer

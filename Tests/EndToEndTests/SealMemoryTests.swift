@@ -1,3 +1,4 @@
+import Crypto
 @testable import CustosCore
 import CustosTesting
 import Foundation

@@ -1,6 +1,7 @@
 import DatabasePluginProtocol
 import Foundation
 import Logging
+import NIOCore
 import Testing
 
 @testable import PluginHost

@@ -1,3 +1,4 @@
+import DatabasePluginProtocol
 import Foundation
 import Logging
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The caller of an authorised request, as engines and handlers see it.
 package struct RequestCaller: Sendable {

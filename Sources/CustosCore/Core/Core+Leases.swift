@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Synchronization
 
 /// Turning engine secrets into leases, and the expiration manager's lifecycle (one per unseal).
 extension Core {

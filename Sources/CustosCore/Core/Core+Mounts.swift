@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension Core {
     /// Mounts a new engine; persisted before it serves.

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Synchronization
 
 extension Core {
     /// Sweeps expired tokens while this token store serves; stops once the core seals (or

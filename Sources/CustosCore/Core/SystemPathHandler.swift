@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A family of `sys/` paths served outside the core, installed by whoever assembles the server
 /// (the plugin catalog lives in the plugin host, which the core must not depend on).
 package protocol SystemPathHandler: Sendable {

@@ -1,3 +1,6 @@
+import Logging
+import Synchronization
+
 /// What the core tells the metrics endpoint: the path family of a request, and the gauges that
 /// are read at scrape time rather than kept up to date on every change.
 extension Core {

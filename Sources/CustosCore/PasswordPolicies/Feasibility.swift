@@ -1,3 +1,5 @@
+import SeededRandom
+
 // The write-time "is this policy usable?" check.
 //
 // Structural validation already guarantees a valid password exists, but

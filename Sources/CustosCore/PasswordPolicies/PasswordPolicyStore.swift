@@ -1,4 +1,5 @@
 import Foundation
+import HCL
 
 /// `sys/policies/password/<name>`: password policies as written (HCL or JSON text), stored under
 /// the barrier, parsed and checked at write time so that a stored policy always generates.

@@ -1,3 +1,5 @@
+import HCL
+
 /// One `path "<pattern>" { ... }` stanza of an ACL policy.
 package struct PathRule: Sendable, Equatable {
     /// The pattern as the parser leaves it (one leading `/` dropped): an exact path, a prefix

@@ -1,3 +1,5 @@
+import HCL
+
 /// Decodes the parameter constraints of a path rule:
 /// `allowed_parameters = { "type" = ["kv", "database*"], "*" = [] }` and
 /// `required_parameters = ["type"]`, from HCL or JSON.

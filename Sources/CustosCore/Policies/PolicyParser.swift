@@ -1,3 +1,5 @@
+import HCL
+
 /// Parses an ACL policy written in HCL or JSON (Vault's policy language) into a `Policy`,
 /// accepting and reading the same texts as OpenBao 2.7.2.
 ///

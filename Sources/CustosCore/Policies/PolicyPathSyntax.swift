@@ -1,4 +1,5 @@
 import Foundation
+import HCL
 
 /// What Vault checks and rewrites in the label of a `path "<pattern>"` stanza when a policy is
 /// written (facts checked against OpenBao 2.7.2).

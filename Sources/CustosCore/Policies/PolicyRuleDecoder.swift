@@ -1,3 +1,5 @@
+import HCL
+
 /// Reads the body of one `path` stanza as Vault's HCL decoding does: a key given twice is not an
 /// error; list values (`capabilities`, `required_parameters`, parameter values) are appended and
 /// single values (`policy`, the wrapping TTLs) are taken from the last occurrence.

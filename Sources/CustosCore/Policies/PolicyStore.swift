@@ -1,4 +1,5 @@
 import Foundation
+import HCL
 import Synchronization
 
 /// ACL policies kept under the barrier (`sys/policy/<name>`, the text as written), the built-in

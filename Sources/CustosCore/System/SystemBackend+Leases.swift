@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// `sys/leases/*` (and the legacy `sys/renew`, `sys/revoke`, `sys/revoke-prefix`,
 /// `sys/revoke-force`): lookup, renew, revoke, prefix and forced revocation, tidy, irrevocable

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension SystemBackend {
     /// A mount as `sys/mounts` shows it, in Vault's field names.

@@ -1,4 +1,5 @@
 import CustosCore
+import HCL
 
 /// Vault's `telemetry` stanzas: the top-level one (Prometheus retention, hostname prefix) and the
 /// one inside a `listener "tcp"` block (`unauthenticated_metrics_access`).

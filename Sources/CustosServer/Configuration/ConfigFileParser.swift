@@ -1,5 +1,6 @@
 import CustosCore
 import Foundation
+import HCL
 
 /// Reads a server config file (HCL or JSON) in Vault's shape. Unknown keys and bad values are
 /// errors with file, line and column: a typo must stop the server, not be ignored.

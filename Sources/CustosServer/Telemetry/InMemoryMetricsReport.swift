@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `sys/metrics` without `format=prometheus`: the JSON Vault's in-memory sink answers,
 /// `{Timestamp, Gauges, Points, Counters, Samples}`. Samples (timers) are in milliseconds, as

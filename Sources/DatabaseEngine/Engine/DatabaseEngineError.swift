@@ -1,4 +1,5 @@
 import CustosCore
+import DatabasePluginProtocol
 import PluginHost
 
 /// Turns a plugin host failure into the API's error. A plugin's own messages are secret-free by

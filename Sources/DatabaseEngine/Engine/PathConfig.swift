@@ -1,5 +1,6 @@
 import CustosCore
 import Foundation
+import PluginHost
 
 /// `config/<name>` (create, update, read, delete) and LIST `config/`: the connections.
 extension DatabaseEngine {

@@ -1,6 +1,7 @@
 import CustosCore
 import DatabasePluginProtocol
 import Foundation
+import PluginHost
 
 /// `creds/<role>`: a new database user with a generated username and password, valid until the
 /// lease's expiry, leased through the core's expiration manager. Crash-safe: the write-ahead

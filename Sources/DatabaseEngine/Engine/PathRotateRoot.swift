@@ -1,6 +1,8 @@
 import CustosCore
 import DatabasePluginProtocol
 import Foundation
+import Logging
+import PluginHost
 
 /// `rotate-root/<name>`: Custos sets a new password, made by the core, for the connection's own
 /// user; afterwards no person knows it. Crash-safe: the new password is written ahead (encrypted)

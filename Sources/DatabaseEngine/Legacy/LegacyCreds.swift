@@ -1,6 +1,7 @@
 import CustosCore
 import DatabasePluginProtocol
 import Foundation
+import PluginHost
 
 /// `creds/<role>` of the legacy engine, in its shapes: username `vault-<display name>-<unix
 /// time>-<4 digits>` (at most 63 characters, PostgreSQL's limit), password a UUID, lease from

@@ -1,6 +1,7 @@
 import CustosCore
 import DatabasePluginProtocol
 import Foundation
+import Logging
 import PluginHost
 
 /// Rotating a static role's password, crash-safe. Order: a new password from the connection's

@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import SeededRandom
 import Testing
 
 /// The hot path's hand-made hex gives exactly what `String(format:)` gave.

@@ -1,6 +1,7 @@
 @testable import CustosCore
 import CustosTesting
 import Foundation
+import SeededRandom
 import Testing
 
 /// Every path family driven with generated hostile bodies and queries: each request must end in

@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Step 2: the `sys/leases/*` paths over the fake engine.

@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Step 1 of the integration: an engine's secret becomes a lease (id, TTL caps, warnings,

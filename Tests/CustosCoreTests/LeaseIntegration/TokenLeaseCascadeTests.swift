@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Step 3: a token's revocation (direct, of its parent, prefix, expiry) revokes its leases.

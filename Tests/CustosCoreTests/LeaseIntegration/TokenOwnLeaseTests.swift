@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Tokens' own TTLs run on the expiration manager: an auth lease `auth/token/<path>/<salted id>`.

@@ -1,3 +1,4 @@
+import HCL
 import Testing
 
 @testable import CustosCore

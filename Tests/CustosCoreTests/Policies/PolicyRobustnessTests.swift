@@ -1,12 +1,14 @@
+import SeededRandom
 import Testing
 
 @testable import CustosCore
+@testable import HCL
 
 @Suite("Policy robustness")
 struct PolicyRobustnessTests {
     @Test("mutated and truncated policies yield a Policy, an HCLError or a PolicyError, nothing else")
     func mutations() {
-        var random = ACLTestRandom(state: 42)
+        var random = SplitMix64(seed: 42)
         let sources =
             Array(PolicyParserTests.adminHCL.utf8) + Array("\n".utf8) + Array(BuiltinPolicies.defaultPolicyText.utf8)
         let json = Array(PolicyParserTests.adminJSON.utf8)
@@ -102,7 +104,7 @@ struct PolicyRobustnessTests {
 
     @Test("random bytes through base64 decoding and parsing never trap")
     func randomBase64() {
-        var random = ACLTestRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         let alphabet = Array("ABCDEFabcdef0123456789+/=\n\r {}\"".utf8)
         var decoded = 0
         for _ in 0..<5000 {

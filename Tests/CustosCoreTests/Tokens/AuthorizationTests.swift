@@ -1,5 +1,6 @@
 @testable import CustosCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Enforcement on every request, through the core: capabilities, create vs update, sudo,

@@ -1,5 +1,6 @@
 import CustosCore
 import Foundation
+import SeededRandom
 import Testing
 @testable import DatabaseEngine
 

@@ -1,4 +1,5 @@
 import CustosCore
+import SeededRandom
 /// Random but always-valid cron expressions for property tests.
 struct ExpressionGenerator {
     struct FieldSpec {

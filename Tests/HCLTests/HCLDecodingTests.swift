@@ -1,5 +1,5 @@
 import Testing
-@testable import CustosCore
+@testable import HCL
 
 @Suite("HCL decoding helpers")
 struct HCLDecodingTests {

@@ -1,22 +1,11 @@
+import SeededRandom
 import Testing
-@testable import CustosCore
+@testable import HCL
 
 /// Random mutations and truncations of valid documents must give a tree or an HCLError:
 /// never a crash, a trap or a hang.
 @Suite("HCL robustness")
 struct HCLRobustnessTests {
-    /// Deterministic so a failure reproduces (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let corpus: [String] = [
         HCLVaultExamplesTests.serverConfigHCL,
         HCLVaultExamplesTests.serverConfigJSON,
@@ -75,7 +64,7 @@ struct HCLRobustnessTests {
     }
 
     @Test func thousandsOfRandomMutations() {
-        var generator = SeededGenerator(state: 0xC05705)
+        var generator = SplitMix64(seed: 0xC05705)
         var parsed = 0, failed = 0
         for round in 0..<6000 {
             var scalars = Array(Self.corpus[round % Self.corpus.count].unicodeScalars)
@@ -103,7 +92,7 @@ struct HCLRobustnessTests {
     }
 
     @Test func randomGarbage() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<3000 {
             let length = Int.random(in: 0...80, using: &generator)
             var text = ""

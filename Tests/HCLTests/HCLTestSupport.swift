@@ -1,4 +1,4 @@
-@testable import CustosCore
+@testable import HCL
 
 /// Positions differ between the HCL and JSON spellings of one document; these erase them so
 /// the trees can be compared.

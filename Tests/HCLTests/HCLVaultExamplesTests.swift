@@ -1,5 +1,5 @@
 import Testing
-@testable import CustosCore
+@testable import HCL
 
 /// Vault's documented config and policy examples, in HCL and in JSON.
 @Suite("Vault config and policy examples")

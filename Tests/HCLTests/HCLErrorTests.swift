@@ -1,5 +1,5 @@
 import Testing
-@testable import CustosCore
+@testable import HCL
 
 @Suite("HCL and JSON syntax errors")
 struct HCLErrorTests {

@@ -21,7 +21,9 @@ struct HCLLexer {
         case UInt8(ascii: "["): cursor.advance(); return token(.leftBracket)
         case UInt8(ascii: "]"): cursor.advance(); return token(.rightBracket)
         case UInt8(ascii: ","): cursor.advance(); return token(.comma)
-        case UInt8(ascii: "\""): return token(.string(try lexQuotedString()))
+        // `"..."` with escapes `\n \t \r \" \\ \uXXXX \UXXXXXXXX`; `${...}` is kept literally,
+        // and quotes inside it do not end the string (HCL 1 behaviour).
+        case UInt8(ascii: "\""): return token(.string(try cursor.scanQuotedString(.hcl)))
         case UInt8(ascii: "<") where cursor.peek(1) == UInt8(ascii: "<"):
             return token(.heredoc(try lexHeredoc()))
         case UInt8(ascii: "-") where cursor.peek(1).map(HCLByte.isDigit) == true:

@@ -50,7 +50,7 @@ struct HCLJSONParser {
         switch byte {
         case UInt8(ascii: "{"): return .object(try parseObject())
         case UInt8(ascii: "["): return .list(try parseArray())
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""): return .string(try cursor.scanQuotedString(.json))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
@@ -99,7 +99,7 @@ struct HCLJSONParser {
             guard cursor.current == UInt8(ascii: "\"") else {
                 throw cursor.error("expected a quoted key, got \(describeCurrent())")
             }
-            let key = try parseString()
+            let key = try cursor.scanQuotedString(.json)
             skipWhitespace()
             guard cursor.current == UInt8(ascii: ":") else {
                 throw cursor.error("expected ':' after object key, got \(describeCurrent())")
@@ -151,72 +151,6 @@ struct HCLJSONParser {
                 throw cursor.error("expected ',' or ']' in array, got \(describeCurrent())")
             }
         }
-    }
-
-    private mutating func parseString() throws(HCLError) -> String {
-        let start = cursor.position
-        cursor.advance()
-        var bytes: [UInt8] = []
-        while true {
-            guard let byte = cursor.current else {
-                throw cursor.error("unterminated string: missing closing '\"'", at: start)
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                cursor.advance()
-                return String(decoding: bytes, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                try parseEscape(into: &bytes)
-            case 0x00..<0x20:
-                if byte == UInt8(ascii: "\n") {
-                    throw cursor.error("unterminated string: missing closing '\"' before end of line", at: start)
-                }
-                throw cursor.error("control character in string must be escaped")
-            default:
-                bytes.append(byte)
-                cursor.advance()
-            }
-        }
-    }
-
-    private static let simpleEscapes: [UInt8: UInt8] = [
-        UInt8(ascii: "\""): 0x22, UInt8(ascii: "\\"): 0x5C, UInt8(ascii: "/"): 0x2F,
-        UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A,
-        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09,
-    ]
-
-    private mutating func parseEscape(into bytes: inout [UInt8]) throws(HCLError) {
-        let escapeStart = cursor.position
-        cursor.advance()
-        guard let letter = cursor.current else {
-            throw cursor.error("bad escape at end of file", at: escapeStart)
-        }
-        if let replacement = Self.simpleEscapes[letter] {
-            bytes.append(replacement)
-            cursor.advance()
-            return
-        }
-        guard letter == UInt8(ascii: "u") else {
-            throw cursor.error("bad escape sequence (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", at: escapeStart)
-        }
-        cursor.advance()
-        guard var value = cursor.readHex(digits: 4) else {
-            throw cursor.error("bad escape: \\u needs 4 hexadecimal digits", at: escapeStart)
-        }
-        if (0xD800...0xDBFF).contains(value) {
-            guard cursor.current == UInt8(ascii: "\\"), cursor.peek(1) == UInt8(ascii: "u") else {
-                throw cursor.error("bad escape: unpaired UTF-16 surrogate", at: escapeStart)
-            }
-            cursor.advance(by: 2)
-            guard let low = cursor.readHex(digits: 4), (0xDC00...0xDFFF).contains(low) else {
-                throw cursor.error("bad escape: unpaired UTF-16 surrogate", at: escapeStart)
-            }
-            value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-        }
-        guard let scalar = Unicode.Scalar(value) else {
-            throw cursor.error("bad escape: unpaired UTF-16 surrogate", at: escapeStart)
-        }
-        UTF8.encode(scalar) { bytes.append($0) }
     }
 
     /// RFC 8259 numbers: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
