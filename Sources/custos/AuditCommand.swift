@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 
 /// `custos audit enable|disable|list`, with the output of `vault audit ...`.
 struct AuditCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// One request's way through the audit devices, as in Vault: the request entry once the caller

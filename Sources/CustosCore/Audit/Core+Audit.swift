@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The audit devices' life in the core: loaded at unseal before anything is served, closed at
 /// seal, enabled and disabled through `sys/audit/<path>`, reopened on SIGHUP.
