@@ -112,6 +112,16 @@ extension Core {
 
     package var isSealed: Bool { runtime.withLock { $0 == nil } }
 
+    /// What `sys/health` reports: no unseal progress, so no wait on the seal actor once the
+    /// configuration is known (load balancers probe this constantly).
+    package func healthState() async throws -> (initialized: Bool, sealed: Bool, clusterName: String?, clusterId: String?) {
+        var config = seal.cachedConfig
+        if config == nil { config = try await seal.config() }
+        let initialized = config != nil
+        let cluster = runtime.withLock { $0?.cluster }
+        return (initialized, cluster == nil, cluster?.name, cluster?.id)
+    }
+
     package func sealStatus() async throws -> SealStatus {
         let config = try await seal.config()
         let cluster = runtime.withLock { $0?.cluster }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Init, unseal and seal, one at a time. The actor serialises the transitions; the progress
 /// rules live in `UnsealProgress`, the cryptography in `Shamir`, `RootKeyWrap` and `Barrier`.
@@ -14,15 +15,20 @@ actor SealController {
 
     /// Written once by `initialize` and never changed (Custos has no rekey): once read, it is
     /// kept, so `sys/health` and `sys/seal-status` do not read storage on every probe.
-    private var knownConfig: SealConfig?
+    /// Behind a lock rather than the actor, so that a health probe reads it without queueing on
+    /// the actor behind every other probe.
+    private nonisolated let knownConfig = Mutex<SealConfig?>(nil)
 
     func config() async throws -> SealConfig? {
-        if let knownConfig { return knownConfig }
+        if let known = cachedConfig { return known }
         guard let data = try await physical.get(SealConfig.storageKey) else { return nil }
         let config = try JSONDecoder().decode(SealConfig.self, from: data)
-        knownConfig = config
+        knownConfig.withLock { $0 = config }
         return config
     }
+
+    /// The configuration once `config()` has read it; nil before (or when uninitialised).
+    nonisolated var cachedConfig: SealConfig? { knownConfig.withLock { $0 } }
 
     func isInitialized() async throws -> Bool { try await config() != nil }
 

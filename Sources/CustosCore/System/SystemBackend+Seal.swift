@@ -110,7 +110,7 @@ extension SystemBackend {
             }
             return value
         }
-        let status = try await core.sealStatus()
+        let status = try await core.healthState()
         let statusCode: Int
         if !status.initialized {
             statusCode = try code("uninitcode", 501)
