@@ -48,45 +48,42 @@ struct WarmCacheRevocationTests {
         return (harness, token)
     }
 
-    @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
-        let (harness, token) = try await Self.prepare()
+    /// Warms the cache, starts the hammer, applies `change` and checks that the next request and
+    /// every request started after the change are refused with `code`.
+    private static func expectImmediateEffect(
+        of change: (TokenTestCore, String) async throws -> Void, refusal code: CustosError.Code
+    ) async throws -> TokenTestCore {
+        let (harness, token) = try await prepare()
         let switches = Switches()
-        async let served = Self.hammer(harness, token: token, switches: switches)
-        try await harness.call(.update, "auth/token/revoke", #"{"token":"\#(token)"}"#, token: harness.root)
+        async let served = hammer(harness, token: token, switches: switches)
+        try await change(harness, token)
         switches.cut()
         let next = await harness.failure(.read, "secret/a", token: token)
-        #expect(next?.code == .permissionDenied)
-        // Let the hammer run a little past the revocation before stopping it.
+        #expect(next?.code == code)
+        // Let the hammer run a little past the change before stopping it.
         for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
         switches.halt()
         #expect(await served == 0)
+        return harness
+    }
+
+    @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
+        _ = try await Self.expectImmediateEffect(of: { harness, token in
+            try await harness.call(.update, "auth/token/revoke", #"{"token":"\#(token)"}"#, token: harness.root)
+        }, refusal: .permissionDenied)
     }
 
     @Test func aDeletedPolicyIsGoneOnTheNextRequest() async throws {
-        let (harness, token) = try await Self.prepare()
-        let switches = Switches()
-        async let served = Self.hammer(harness, token: token, switches: switches)
-        try await harness.call(.delete, "sys/policies/acl/reader", token: harness.root)
-        switches.cut()
-        let next = await harness.failure(.read, "secret/a", token: token)
-        #expect(next?.code == .permissionDenied)
-        for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
-        switches.halt()
-        #expect(await served == 0)
+        _ = try await Self.expectImmediateEffect(of: { harness, _ in
+            try await harness.call(.delete, "sys/policies/acl/reader", token: harness.root)
+        }, refusal: .permissionDenied)
     }
 
     @Test func aSealedServerAnswersNothingOnTheNextRequest() async throws {
-        let (harness, token) = try await Self.prepare()
-        let switches = Switches()
-        async let served = Self.hammer(harness, token: token, switches: switches)
-        try await harness.call(.update, "sys/seal", token: harness.root)
-        switches.cut()
-        #expect(harness.core.barrier.readCache.count == 0)
-        let next = await harness.failure(.read, "secret/a", token: token)
-        #expect(next?.code == .sealed)
-        for _ in 0..<20 { _ = await harness.failure(.read, "secret/a", token: token) }
-        switches.halt()
-        #expect(await served == 0)
+        let harness = try await Self.expectImmediateEffect(of: { harness, _ in
+            try await harness.call(.update, "sys/seal", token: harness.root)
+            #expect(harness.core.barrier.readCache.count == 0)
+        }, refusal: .sealed)
         #expect(harness.core.barrier.readCache.count == 0)
     }
 }
