@@ -163,6 +163,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "http-floor",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/HTTPFloor",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "acl-bench",
             dependencies: ["CustosCore", "SeededRandom"],
             path: "Benchmarks/ACLBench",

@@ -6,10 +6,11 @@ import NIOCore
 ///
 /// A request starts wherever the previous one ended, which only the parser knows (Content-Length,
 /// chunked bodies, pipelining). So the handler feeds the parser in pieces and asks it: up to a
-/// possible `LIST ` it passes bytes in bulk, then the last few bytes one at a time; the
-/// `RequestPartObserver` behind the parser calls `messageEnded()` while the parser consumes a
-/// request's last byte. If that byte was the last one fed, or only blank lines (which the parser
-/// skips between requests) followed, the `LIST ` starts a request and is rewritten.
+/// possible `LIST ` it passes bytes in bulk, then the trailing line breaks and the byte before them
+/// as one more piece; the `RequestPartObserver` behind the parser calls `messageEnded()` while the
+/// parser consumes a request's last byte. If a request ended in that last piece (only blank lines,
+/// which the parser skips between requests, can follow it there), the `LIST ` starts a request
+/// and is rewritten.
 final class ListMethodRewriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -26,8 +27,6 @@ final class ListMethodRewriter: ChannelInboundHandler, RemovableChannelHandler {
     /// Past this many `LIST ` inside requests (bodies, headers) in one read, the rest of the read
     /// is passed on without looking: a crafted body must not multiply the parser's work.
     private static let maxMissesPerRead = 16
-    /// Blank lines fed one at a time at most; more (never sent by a client) are fed in bulk.
-    private static let maxSingleBytes = 8
 
     func messageEnded() { ended = true }
 
@@ -65,29 +64,28 @@ final class ListMethodRewriter: ChannelInboundHandler, RemovableChannelHandler {
     /// Feeds `[fed, limit)` to the parser and leaves `atRequestStart` exact at `limit`.
     private func feed(_ context: ChannelHandlerContext, _ buffer: ByteBuffer, from fed: inout Int, to limit: Int) {
         guard limit > fed else { return }
-        // The trailing CR/LF run and the byte before it go one at a time: a request ends on
-        // one of them, or the state after them is what it was before.
-        var single = limit
-        while single > fed, limit - single < Self.maxSingleBytes, Self.isLineBreak(buffer.getInteger(at: single - 1, as: UInt8.self)) {
-            single -= 1
+        // A request can end only on the trailing CR/LF run or the byte before it, so everything
+        // before goes in bulk and that tail in one more piece: the tail holds at most one byte
+        // that is not a line break (its first), so if a request ended inside it, only blank
+        // lines, which the parser skips, followed the end.
+        var tail = limit
+        while tail > fed, Self.isLineBreak(buffer.getInteger(at: tail - 1, as: UInt8.self)) {
+            tail -= 1
         }
-        if single > fed { single -= 1 }
-        if single > fed {
-            fire(context, buffer, at: fed, length: single - fed)
+        if tail > fed { tail -= 1 }
+        if tail > fed {
+            fire(context, buffer, at: fed, length: tail - fed)
             atRequestStart = false
-            fed = single
         }
-        while fed < limit {
-            let byte = buffer.getInteger(at: fed, as: UInt8.self)
-            ended = false
-            fire(context, buffer, at: fed, length: 1)
-            if ended {
-                atRequestStart = true
-            } else if !Self.isLineBreak(byte) {
-                atRequestStart = false
-            }
-            fed += 1
+        let tailHasContent = !Self.isLineBreak(buffer.getInteger(at: tail, as: UInt8.self))
+        ended = false
+        fire(context, buffer, at: tail, length: limit - tail)
+        if ended {
+            atRequestStart = true
+        } else if tailHasContent {
+            atRequestStart = false
         }
+        fed = limit
     }
 
     private func fire(_ context: ChannelHandlerContext, _ buffer: ByteBuffer, at index: Int, length: Int) {

@@ -54,6 +54,11 @@ package struct Policy: Sendable, Equatable {
 
     /// Vault stores and looks up policy names trimmed and lower-cased (`"DeV "` is `"dev"`).
     package static func normalizedName(_ name: String) -> String {
+        // Every request normalises its token's policy names: most are already plain lower-case
+        // ASCII, which is returned as is without building a new string.
+        if name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) {
+            return name
+        }
         let trimmed = name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
         return String(trimmed).lowercased()
     }

@@ -8,6 +8,11 @@ import NIOCore
 /// A deadline is set once and never pushed back by further bytes, so trickling a header one
 /// byte at a time does not keep a connection open. A deadline that passes closes the connection,
 /// silently, as Go's server does.
+///
+/// The four deadlines share one event-loop timer armed at the earliest of them. Setting or
+/// clearing a deadline only stores a time; the timer is re-armed when it fires early (its
+/// deadline was cleared) or when a new deadline is earlier than it, so a kept-alive connection
+/// schedules nothing per request in the steady state.
 final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -25,10 +30,14 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// Requests whose header arrived and whose response is not written yet.
     private var inFlight = 0
 
-    private var headerDeadline: Scheduled<Void>?
-    private var readDeadline: Scheduled<Void>?
-    private var writeDeadline: Scheduled<Void>?
-    private var idleDeadline: Scheduled<Void>?
+    private var headerDeadline: NIODeadline?
+    private var readDeadline: NIODeadline?
+    private var writeDeadline: NIODeadline?
+    private var idleDeadline: NIODeadline?
+    /// The one timer, and the time it is armed for.
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    private var reportedPhase: ConnectionLimiter.Phase?
 
     init(timeouts: ConnectionTimeouts, limiter: ConnectionLimiter) {
         self.timeouts = timeouts
@@ -103,10 +112,13 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func stop() {
-        cancel(&headerDeadline)
-        cancel(&readDeadline)
-        cancel(&writeDeadline)
-        cancel(&idleDeadline)
+        headerDeadline = nil
+        readDeadline = nil
+        writeDeadline = nil
+        idleDeadline = nil
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
         if let id {
             limiter.closed(id)
             self.id = nil
@@ -126,18 +138,41 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         guard let id else { return }
         let phase: ConnectionLimiter.Phase =
             inFlight > 0 || bodyPending ? .busy : headerPending ? .awaitingHeader : .idle
+        guard phase != reportedPhase else { return }
+        reportedPhase = phase
         limiter.update(id, to: phase)
     }
 
-    private func schedule(_ timeout: Duration?) -> Scheduled<Void>? {
-        guard let timeout, let context else { return nil }
-        return context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-            context.close(promise: nil)
+    /// A deadline `timeout` from now (nil: none), with the timer armed no later than it.
+    private func schedule(_ timeout: Duration?) -> NIODeadline? {
+        guard let timeout, context != nil else { return nil }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        if timerDeadline.map({ deadline < $0 }) ?? true { arm(at: deadline) }
+        return deadline
+    }
+
+    private func cancel(_ deadline: inout NIODeadline?) {
+        deadline = nil
+    }
+
+    private func arm(at deadline: NIODeadline) {
+        guard let context else { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timerFired()
         }
     }
 
-    private func cancel(_ deadline: inout Scheduled<Void>?) {
-        deadline?.cancel()
-        deadline = nil
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        let pending = [headerDeadline, readDeadline, writeDeadline, idleDeadline].compactMap { $0 }
+        guard let earliest = pending.min() else { return }
+        if earliest <= .now() {
+            context?.close(promise: nil)
+        } else {
+            arm(at: earliest)
+        }
     }
 }
