@@ -33,7 +33,7 @@ final class PluginServer<Plugin: DatabasePlugin>: Sendable {
         }
         reader.name = "custos-plugin-stdin"
         reader.start()
-        await withDiscardingTaskGroup(returning: Never.self) { group in
+        await withDiscardingTaskGroup { group in
             for await line in lines {
                 inFlight.begin()
                 group.addTask { [self] in
@@ -42,9 +42,11 @@ final class PluginServer<Plugin: DatabasePlugin>: Sendable {
                 }
             }
             await shutDown(in: &group)
-            // Not the end of the group: that would wait for calls the timeouts gave up on.
+            // From inside the group: leaving it would wait for calls the timeouts gave up on.
             exit(0)
         }
+        // Not reached (the group's body exits); `run()` never returns.
+        exit(0)
     }
 
     /// Runs on the reader thread until stdin ends: frames lines and hands each request to `run()`.
