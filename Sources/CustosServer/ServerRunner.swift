@@ -26,8 +26,8 @@ package struct ServerRunner: Sendable {
     }
 
     /// Installs what lives outside the core (plugin catalog and supervisor) once the core exists;
-    /// returns what to do at shutdown.
-    package typealias Extension = @Sendable (Core) async throws -> (@Sendable () async -> Void)
+    /// returns its services, run in the server's group and shut down before the services before them.
+    package typealias Extension = @Sendable (Core) async throws -> [any Service]
 
     package var configuration: ServerConfiguration
     package var engineTypes: [SecretsEngineType]
@@ -67,8 +67,8 @@ package struct ServerRunner: Sendable {
         }
 
         // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
-        var teardowns: [@Sendable () async -> Void] = []
-        for install in extensions { teardowns.append(try await install(core)) }
+        var services: [any Service] = [auditReopen]
+        for install in extensions { services += try await install(core) }
         // After the extensions: the `database` engine kind comes with the plugin host.
         if let url = dev?.databaseURL, let token = ready.rootToken {
             try await DevDatabase.configure(core: core, rootToken: token, url: url)
@@ -77,7 +77,8 @@ package struct ServerRunner: Sendable {
         // Announce readiness once every listener is bound.
         let bound = BoundListeners(expected: configuration.listeners.count)
         let devReady = ready
-        var services: [any Service] = [auditReopen]
+        // Listeners come last: a graceful shutdown stops them first (the group goes in reverse
+        // order), so no request is still running when the extensions' services stop.
         let openFiles = OpenFileLimit.raise()
         for listener in configuration.listeners {
             let cap = OpenFileLimit.connectionCap(
@@ -104,11 +105,9 @@ package struct ServerRunner: Sendable {
         do {
             try await group.run()
         } catch {
-            for teardown in teardowns { await teardown() }
             await core.sealNow()
             throw error
         }
-        for teardown in teardowns { await teardown() }
         await core.sealNow()
     }
 }

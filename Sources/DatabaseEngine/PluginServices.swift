@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOPosix
 import PluginHost
+import ServiceLifecycle
 
 /// Assembles the plugin catalog and the process supervisor for a server and installs the
 /// catalog's `sys/` paths into the core.
@@ -23,8 +24,10 @@ package enum PluginServices {
         }
     }
 
-    /// Installs the catalog paths; returns the shutdown step (every plugin process asked to exit and reaped).
-    package static func install(into core: Core, options: Options, logger: Logger) async throws -> @Sendable () async -> Void {
+    /// Installs the catalog paths and engine kinds; returns the services to run in the server's
+    /// group, in start order (shut down in reverse): the plugin processes, then the engines'
+    /// background work, so plugins outlive the rotations that call them.
+    package static func install(into core: Core, options: Options, logger: Logger) async throws -> [any Service] {
         var builtins: [PluginCatalog.Builtin] = []
         if let directory = options.builtinDirectory {
             for name in builtinPluginNames {
@@ -53,12 +56,13 @@ package enum PluginServices {
         }
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
         // The `database` engine kind, built with this supervisor and catalog.
-        core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog))
+        let tasks = EngineTaskHost()
+        core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog, tasks: tasks))
         core.register(LegacyPostgreSQLEngineType.make(supervisor: supervisor))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {
             try await registerAll(in: directory, catalog: catalog, core: core, logger: logger)
         }
-        return { await supervisor.shutdown() }
+        return [PluginSupervisorService(supervisor: supervisor), tasks]
     }
 
     /// Dev mode: every executable file in the plugin directory becomes a catalog entry named after it.

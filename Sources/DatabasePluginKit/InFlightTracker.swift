@@ -5,8 +5,10 @@ import Synchronization
 final class InFlightTracker: Sendable {
     private struct State {
         var count = 0
-        var nextWaiterID = 0
+        var lastWaiterID = 0
         var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        /// Waits cancelled before they registered.
+        var cancelled: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -29,23 +31,41 @@ final class InFlightTracker: Sendable {
 
     /// Returns true once nothing is in flight, false if `timeout` passes first.
     func waitUntilIdle(timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let waiterID = state.withLock { state -> Int? in
-                guard state.count > 0 else { return nil }
-                let id = state.nextWaiterID
-                state.nextWaiterID += 1
-                state.waiters[id] = continuation
-                return id
-            }
-            guard let waiterID else {
-                continuation.resume(returning: true)
-                return
-            }
-            Task {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.waitUntilIdle() }
+            group.addTask {
                 try? await Task.sleep(for: timeout)
-                let expired = self.state.withLock { $0.waiters.removeValue(forKey: waiterID) }
-                expired?.resume(returning: false)
+                return false
             }
+            let idle = await group.next() ?? false
+            group.cancelAll()
+            return idle
+        }
+    }
+
+    /// Returns true once nothing is in flight, false if cancelled first.
+    private func waitUntilIdle() async -> Bool {
+        let id = state.withLock { state in
+            state.lastWaiterID += 1
+            return state.lastWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let outcome = state.withLock { state -> Bool? in
+                    if state.cancelled.remove(id) != nil { return false }
+                    guard state.count > 0 else { return true }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let outcome { continuation.resume(returning: outcome) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                let waiter = state.waiters.removeValue(forKey: id)
+                if waiter == nil { state.cancelled.insert(id) }
+                return waiter
+            }
+            waiter?.resume(returning: false)
         }
     }
 }

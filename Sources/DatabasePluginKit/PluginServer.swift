@@ -1,6 +1,6 @@
 import Foundation
 
-/// The machinery behind `serve(_:)`: reader thread, per-request tasks, writer, shutdown.
+/// The machinery behind `serve(_:)`: reader thread, per-request child tasks, writer, shutdown.
 final class PluginServer<Plugin: DatabasePlugin>: Sendable {
     /// How long shutdown waits for calls in flight, then for `close` calls; together below the
     /// host's 5 s grace period, so the plugin exits on its own.
@@ -21,22 +21,36 @@ final class PluginServer<Plugin: DatabasePlugin>: Sendable {
         self.writer = ResponseWriter(fd: outputFD)
     }
 
+    /// Serves until stdin ends. Every request runs as a child of one task group, so calls overlap;
+    /// at EOF the group's remaining work is bounded by the shutdown timeouts, then the process
+    /// exits (a call that outlives them is abandoned with the process, as the host would kill it).
     func run() async -> Never {
         PluginLog.write(.info, "\(info.name) \(info.version) serving plugin protocol v\(pluginProtocolVersion)")
-        await withCheckedContinuation { (endOfInput: CheckedContinuation<Void, Never>) in
-            let reader = Thread { [self] in
-                readRequests()
-                endOfInput.resume()
-            }
-            reader.name = "custos-plugin-stdin"
-            reader.start()
+        let (lines, input) = AsyncStream.makeStream(of: [UInt8].self)
+        let reader = Thread { [self] in
+            readRequests(into: input)
+            input.finish()
         }
-        await shutDown()
+        reader.name = "custos-plugin-stdin"
+        reader.start()
+        await withDiscardingTaskGroup { group in
+            for await line in lines {
+                inFlight.begin()
+                group.addTask { [self] in
+                    writer.send(await response(to: line))
+                    inFlight.end()
+                }
+            }
+            await shutDown(in: &group)
+            // From inside the group: leaving it would wait for calls the timeouts gave up on.
+            exit(0)
+        }
+        // Not reached (the group's body exits); `run()` never returns.
         exit(0)
     }
 
-    /// Runs on the reader thread until stdin ends: frames lines and starts a task per request.
-    private func readRequests() {
+    /// Runs on the reader thread until stdin ends: frames lines and hands each request to `run()`.
+    private func readRequests(into input: AsyncStream<[UInt8]>.Continuation) {
         var framer = LineFramer()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readChunkBytes, alignment: 1)
         defer { buffer.deallocate() }
@@ -60,29 +74,20 @@ final class PluginServer<Plugin: DatabasePlugin>: Sendable {
                 writer.send(ResponseLine.error(id: nil, code: RPCErrorCode.invalidRequest, error))
             }
             while let line = framer.nextLine() {
-                dispatch(line)
+                if line.contains(where: { !Self.isJSONWhitespace($0) }) { input.yield(line) }
             }
         }
     }
 
-    private func dispatch(_ line: [UInt8]) {
-        guard line.contains(where: { !Self.isJSONWhitespace($0) }) else { return }
-        inFlight.begin()
-        Task { [self] in
-            writer.send(await response(to: line))
-            inFlight.end()
-        }
-    }
-
     /// On stdin EOF: let calls in flight finish (bounded), then close what is still open.
-    private func shutDown() async {
+    private func shutDown(in group: inout DiscardingTaskGroup) async {
         if await !inFlight.waitUntilIdle(timeout: Self.drainTimeout) {
             PluginLog.write(.warning, "stdin closed; \(inFlight.count) call(s) still running, exiting without them")
         }
         let open = connections.removeAll()
         for connection in open {
             inFlight.begin()
-            Task { [self] in
+            group.addTask { [self] in
                 do {
                     try await plugin.close(connection: connection)
                 } catch {

@@ -44,13 +44,27 @@ struct StaticRotationSchedulerTests {
         Issue.record("never happened: \(what)")
     }
 
+    /// Runs `body` while a task host runs (as the server's group runs it), then shuts the host down.
+    func withTaskHost(_ body: (EngineTaskHost) async -> Void) async {
+        let host = EngineTaskHost()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await host.run() }
+            await body(host)
+            group.cancelAll()
+        }
+    }
+
     @Test func rotatesWhenTimeComesAndAgainAfterThePeriod() async {
+        await withTaskHost { host in await rotatesWhenTimeComesAndAgainAfterThePeriod(host) }
+    }
+
+    func rotatesWhenTimeComesAndAgainAfterThePeriod(_ host: EngineTaskHost) async {
         let clock = TestLeaseClock()
         let performer = FakePerformer(clock: clock, period: 5, initial: [
             "due": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(-1), retryAt: nil),
             "later": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(3), retryAt: nil),
         ])
-        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"))
+        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
         performer.scheduler.withLock { $0 = scheduler }
         await scheduler.start(performer)
 
@@ -71,14 +85,42 @@ struct StaticRotationSchedulerTests {
     }
 
     @Test func aRoleWrittenWhileSleepingWakesTheScheduler() async {
+        await withTaskHost { host in await aRoleWrittenWhileSleepingWakesTheScheduler(host) }
+    }
+
+    func aRoleWrittenWhileSleepingWakesTheScheduler(_ host: EngineTaskHost) async {
         let clock = TestLeaseClock()
         let performer = FakePerformer(clock: clock, period: 3600, initial: [:])
-        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"))
+        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
         performer.scheduler.withLock { $0 = scheduler }
         await scheduler.start(performer)
         await settle("the scheduler sleeps") { clock.sleeperCount == 1 }
         await scheduler.update("new", .init(plan: .period(seconds: 5), next: clock.now, retryAt: nil))
         await settle("the new role rotates without the clock moving") { performer.count == 1 }
         await scheduler.stop()
+    }
+
+    @Test func theHostsShutdownEndsTheScheduleAndAScheduleItNeverRanStopsAtOnce() async {
+        let clock = TestLeaseClock()
+        let performer = FakePerformer(clock: clock, period: 5, initial: [
+            "due": .init(plan: .period(seconds: 5), next: clock.now, retryAt: nil)
+        ])
+        let host = EngineTaskHost()
+        let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
+        performer.scheduler.withLock { $0 = scheduler }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await host.run() }
+            await scheduler.start(performer)
+            await settle("the role rotates") { performer.count == 1 }
+            group.cancelAll()
+        }
+        await scheduler.stop()
+        clock.advance(by: 60)
+        #expect(performer.count == 1, "nothing rotates after the host shut down")
+
+        let never = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
+        await never.start(performer)
+        await never.stop()
+        #expect(performer.count == 1, "work handed to a host that has shut down never runs")
     }
 }

@@ -141,7 +141,7 @@ import Testing
         #expect(error.code == .unsupportedProtocolVersion)
         #expect(error.description.contains("future"))
         #expect(error.description.contains("[2, 3]"))
-        #expect(await host.supervisor.pid(of: "future") == nil)
+        #expect(host.supervisor.pid(of: "future") == nil)
         await host.supervisor.shutdown()
     }
 
@@ -151,7 +151,7 @@ import Testing
         _ = try await client.initialize(InitializeRequest(connection: "conn", config: testConfig))
         let answer = try await client.newUser(newUserRequest("conn", "flood-5000"))
         #expect(answer.username == "flood-5000")
-        let pid = try #require(await host.supervisor.pid(of: "noisy"))
+        let pid = try #require(host.supervisor.pid(of: "noisy"))
         await host.supervisor.shutdown()  // stderr is drained until the process is gone
         let lines = host.logs.all.filter { $0.metadata["plugin"] == "noisy" && $0.metadata["pid"] == "\(pid)" }
         let pluginLines = lines.filter { $0.message.contains("flood") }

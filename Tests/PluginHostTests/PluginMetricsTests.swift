@@ -19,9 +19,9 @@ import Testing
         #expect(timer.values.count == 2)
 
         // The process dies; the next call restarts it, and that is counted once.
-        let pid = try #require(await host.supervisor.pid(of: "metered"))
+        let pid = try #require(host.supervisor.pid(of: "metered"))
         kill(pid, SIGKILL)
-        try await waitUntil { await host.supervisor.pid(of: "metered") == nil }
+        try await waitUntil { host.supervisor.pid(of: "metered") == nil }
         _ = try await client.info()
         #expect(try metrics.expectCounter(PluginMetrics.Name.restarts, [("plugin", "metered")]).totalValue == 1)
         await host.supervisor.shutdown()

@@ -32,11 +32,11 @@ import Testing
         async let b = first.info()
         async let c = second.info()
         _ = try await (a, b, c)
-        let pidOne = try #require(await host.supervisor.pid(of: "one"))
-        let pidTwo = try #require(await host.supervisor.pid(of: "two"))
+        let pidOne = try #require(host.supervisor.pid(of: "one"))
+        let pidTwo = try #require(host.supervisor.pid(of: "two"))
         #expect(pidOne != pidTwo)
         _ = try await first.info()
-        #expect(await host.supervisor.pid(of: "one") == pidOne)
+        #expect(host.supervisor.pid(of: "one") == pidOne)
         await host.supervisor.shutdown()
         #expect(!processExists(pidOne) && !processExists(pidTwo))
     }
@@ -96,7 +96,7 @@ import Testing
         try await host.supervisor.reload("graceful")
         #expect(try await slow.value.username == "delay-300")
         #expect(process.isReaped)
-        #expect(await host.supervisor.pid(of: "graceful") != process.pid)
+        #expect(host.supervisor.pid(of: "graceful") != process.pid)
         await host.supervisor.shutdown()
     }
 
@@ -105,7 +105,7 @@ import Testing
         let clients = try await [host.register("s1"), host.register("s2"), host.register("s3")]
         for client in clients { _ = try await client.info() }
         var pids: [pid_t] = []
-        for name in ["s1", "s2", "s3"] { pids.append(try #require(await host.supervisor.pid(of: name))) }
+        for name in ["s1", "s2", "s3"] { pids.append(try #require(host.supervisor.pid(of: name))) }
         await host.supervisor.shutdown()
         for pid in pids { #expect(!processExists(pid)) }
         let error = try await #require(throws: PluginHostError.self) { _ = try await clients[0].info() }
@@ -118,7 +118,7 @@ import Testing
         let clients = try await [host.register("a1"), host.register("a2")]
         for client in clients { _ = try await client.info() }
         var pids: [pid_t] = []
-        for name in ["a1", "a2"] { pids.append(try #require(await host.supervisor.pid(of: name))) }
+        for name in ["a1", "a2"] { pids.append(try #require(host.supervisor.pid(of: name))) }
 
         // What the server does when it seals.
         paused.value = true
@@ -126,12 +126,12 @@ import Testing
         for pid in pids { #expect(!processExists(pid)) }
         let refused = try await #require(throws: PluginHostError.self) { _ = try await clients[0].info() }
         #expect(refused.code == .shutDown)
-        #expect(await host.supervisor.pid(of: "a1") == nil)
+        #expect(host.supervisor.pid(of: "a1") == nil)
 
         // Unsealed: the next call starts a fresh process.
         paused.value = false
         _ = try await clients[0].info()
-        let restarted = try #require(await host.supervisor.pid(of: "a1"))
+        let restarted = try #require(host.supervisor.pid(of: "a1"))
         #expect(!pids.contains(restarted))
         await host.supervisor.shutdown()
         #expect(!processExists(restarted))
@@ -141,7 +141,7 @@ import Testing
         let host = try HostFixture { $0.shutdownGrace = .milliseconds(300) }
         let client = try await host.register("stubborn", env: ["CUSTOS_TEST_PLUGIN_MODE=ignore-stdin-eof"])
         _ = try await client.info()
-        let pid = try #require(await host.supervisor.pid(of: "stubborn"))
+        let pid = try #require(host.supervisor.pid(of: "stubborn"))
         await host.supervisor.shutdown()
         #expect(!processExists(pid))
     }
@@ -160,7 +160,7 @@ import Testing
         let starting = Task { try await host.register("cancel-start").info() }
         starting.cancel()
         _ = try? await starting.value
-        let pids = [await host.supervisor.pid(of: "cancel"), await host.supervisor.pid(of: "cancel-start")]
+        let pids = [host.supervisor.pid(of: "cancel"), host.supervisor.pid(of: "cancel-start")]
         await host.supervisor.shutdown()
         for case let pid? in pids { #expect(!processExists(pid)) }
     }

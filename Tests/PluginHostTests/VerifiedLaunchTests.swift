@@ -86,7 +86,7 @@ extension VerifiedLaunchTests {
     @Test func theCopyRunsUnderTheCataloguedNameAndGoesWithTheProcess() async throws {
         let host = try HostFixture()
         _ = try await host.register("copied").info()
-        let pid = try #require(await host.supervisor.pid(of: "copied"))
+        let pid = try #require(host.supervisor.pid(of: "copied"))
         let catalogued = try #require(PluginCommandResolver.realPath(try TestProducts.testPluginPath()))
 
         // It runs from a private copy, under the catalogued path's name and with it as argv[0].

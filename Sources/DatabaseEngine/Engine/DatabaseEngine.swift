@@ -15,13 +15,13 @@ struct DatabaseEngine: SecretsEngine {
     let writeAhead: EngineWriteAheadLog
     let staticRoles: StaticRoleRuntime
 
-    init(context: EngineContext, supervisor: PluginSupervisor, catalog: PluginCatalog) {
+    init(context: EngineContext, supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: EngineTaskHost) {
         self.storage = context.storage
         self.context = context
         self.catalog = catalog
         self.connections = ConnectionManager(supervisor: supervisor, mountAccessor: context.mount.accessor)
         self.writeAhead = EngineWriteAheadLog(storage: context.storage)
-        self.staticRoles = StaticRoleRuntime(context: context)
+        self.staticRoles = StaticRoleRuntime(context: context, tasks: tasks)
     }
 
     /// The mount starts serving (unseal, enable): static-role rotations run from now on.
@@ -78,9 +78,10 @@ struct DatabaseEngine: SecretsEngine {
     }
 }
 
-/// The `database` engine kind, built with the plugin host it needs; registered by the server.
-package enum DatabaseEngineType {
-    package static func make(supervisor: PluginSupervisor, catalog: PluginCatalog) -> SecretsEngineType {
+/// The `database` engine kind, built with the plugin host it needs and the service its engines'
+/// background work runs in; registered by the server.
+enum DatabaseEngineType {
+    static func make(supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: EngineTaskHost) -> SecretsEngineType {
         SecretsEngineType(
             name: "database",
             validateOptions: { options throws(CustosError) in
@@ -89,6 +90,8 @@ package enum DatabaseEngineType {
                 }
             },
             auditNonHMACResponseKeys: DatabaseEngine.auditNonHMACResponseKeys,
-            make: { context in DatabaseEngine(context: context, supervisor: supervisor, catalog: catalog) })
+            make: { context in
+                DatabaseEngine(context: context, supervisor: supervisor, catalog: catalog, tasks: tasks)
+            })
     }
 }

@@ -6,7 +6,7 @@ struct StaticRoleRuntime: Sendable {
     let scheduler: StaticRotationScheduler
     let locks = KeyedLock()
 
-    init(context: EngineContext) {
-        scheduler = StaticRotationScheduler(clock: context.clock, logger: context.logger)
+    init(context: EngineContext, tasks: EngineTaskHost) {
+        scheduler = StaticRotationScheduler(clock: context.clock, logger: context.logger, tasks: tasks)
     }
 }

@@ -1,7 +1,6 @@
 import CustosCore
 import Foundation
 import Logging
-import ServiceLifecycle
 
 /// What the scheduler drives: the engine, or a fake in tests.
 protocol StaticRotationPerformer: Sendable {
@@ -15,47 +14,61 @@ protocol StaticRotationPerformer: Sendable {
 
 /// The driver of `StaticRotationQueue`: loads the roles' timers, sleeps on the injected clock
 /// until the next one is due (or a role changes), performs due rotations with bounded
-/// concurrency. A `Service`: the engine runs it from its start (unseal, enable) and cancels it
-/// in `stop()` (seal, disable); in a `ServiceGroup` a graceful shutdown ends it too.
-actor StaticRotationScheduler: Service {
+/// concurrency. It runs as work of the server's `EngineTaskHost` from its engine's start
+/// (unseal, enable) until `stop()` (seal, disable) or the server's graceful shutdown.
+actor StaticRotationScheduler {
     nonisolated let clock: any LeaseClock
     let logger: Logger
+    private let tasks: EngineTaskHost
     private var queue: StaticRotationQueue
     private var performer: (any StaticRotationPerformer)?
     /// Roles reported while the initial load ran: their report is newer than what it read.
     private var reported: Set<String> = []
     private var loaded = false
-    private var sleeper: Task<Void, Never>?
-    private var poked = false
-    private var runTask: Task<Void, Never>?
-    private var stopped = false
+    private let wake = WakeSignal()
+    private var phase = Phase.idle
+    /// `stop()` calls waiting for a running schedule to end.
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(clock: any LeaseClock, logger: Logger, maxConcurrent: Int = 4) {
+    private enum Phase {
+        case idle
+        /// Handed to the task host, which may not have run it yet (or never will, once shut down).
+        case submitted
+        case running
+        /// `stop()` was called while it ran; it is winding down.
+        case stopping
+        case stopped
+    }
+
+    init(clock: any LeaseClock, logger: Logger, tasks: EngineTaskHost, maxConcurrent: Int = 4) {
         self.clock = clock
         self.logger = logger
+        self.tasks = tasks
         self.queue = StaticRotationQueue(maxConcurrent: maxConcurrent)
     }
 
-    /// Starts `run()` in a task of its own (engines are made and stopped with mounts, outside
-    /// the server's `ServiceGroup`).
+    /// Hands the schedule to the task host.
     func start(_ performer: any StaticRotationPerformer) {
         // Once stopped, never again: a seal may race the start at unseal.
-        guard runTask == nil, !stopped else { return }
+        guard case .idle = phase else { return }
         self.performer = performer
-        runTask = Task { try? await self.run() }
+        phase = .submitted
+        tasks.submit { await self.run() }
     }
 
-    /// Cancels the run and waits for it: no rotation runs once this returns. Drops the
+    /// Ends the schedule and waits for it: no rotation runs once this returns. Drops the
     /// performer, which holds the engine (and so this scheduler).
     func stop() async {
-        stopped = true
-        let task = runTask
-        task?.cancel()
-        await task?.value
-        runTask = nil
+        switch phase {
+        case .running, .stopping:
+            phase = .stopping
+            poke()
+            await withCheckedContinuation { stopWaiters.append($0) }
+        case .idle, .submitted, .stopped:
+            phase = .stopped
+        }
         performer = nil
     }
-
     /// A role was written, rotated or deleted (nil): reschedule it.
     func update(_ name: String, _ timer: StaticRotationQueue.Timer?) {
         if !loaded { reported.insert(name) }
@@ -66,15 +79,25 @@ actor StaticRotationScheduler: Service {
     /// For tests: the queue as the driver sees it.
     var state: StaticRotationQueue { queue }
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            await self.load()
-            await self.loop()
-        }
+    private func run() async {
+        // Stopped before the host got to it.
+        guard case .submitted = phase else { return }
+        phase = .running
+        await load()
+        await loop()
+        phase = .stopped
+        for waiter in stopWaiters { waiter.resume() }
+        stopWaiters = []
+    }
+
+    /// Whether the schedule goes on: not stopped, not cancelled (graceful shutdown).
+    private var isRunning: Bool {
+        guard case .running = phase else { return false }
+        return !Task.isCancelled
     }
 
     private func load() async {
-        while !Task.isCancelled, let performer {
+        while isRunning, let performer {
             do {
                 for (name, timer) in try await performer.rotationTimers() where !reported.contains(name) {
                     queue.set(name, timer)
@@ -92,7 +115,7 @@ actor StaticRotationScheduler: Service {
 
     private func loop() async {
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled, let performer {
+            while isRunning, let performer {
                 for name in queue.takeDue(now: clock.now) {
                     group.addTask {
                         await performer.rotateOnSchedule(name)
@@ -101,6 +124,8 @@ actor StaticRotationScheduler: Service {
                 }
                 await sleep(until: queue.wakeTime(now: clock.now))
             }
+            // Stopped: rotations under way end with it.
+            group.cancelAll()
         }
     }
 
@@ -109,21 +134,20 @@ actor StaticRotationScheduler: Service {
         poke()
     }
 
-    /// Sleeps until `deadline` (forever when nil), a `poke`, or cancellation.
+    /// Sleeps until `deadline` (forever when nil), a `poke` (a role changed, a rotation ended,
+    /// `stop`; also one that came while awake), or cancellation.
     private func sleep(until deadline: Date?) async {
-        if poked {
-            poked = false
-            return
-        }
         let clock = self.clock
-        let task = Task<Void, Never> { try? await clock.sleep(until: deadline ?? .distantFuture) }
-        sleeper = task
-        await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
-        sleeper = nil
-        poked = false
+        let wake = self.wake
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(until: deadline ?? .distantFuture) }
+            group.addTask { await wake.wait() }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     private func poke() {
-        if let sleeper { sleeper.cancel() } else { poked = true }
+        wake.signal()
     }
 }

@@ -15,7 +15,6 @@ package final class PluginProcess: Sendable {
     package let name: String
     package let generation: Int
     package let rpc: PluginRPCConnection
-    package let startedAt: ContinuousClock.Instant
     private let child: ChildProcess
     private let stderrChannel: any Channel
     private let connections = Mutex<[String: ConnectionState]>([:])
@@ -41,7 +40,6 @@ package final class PluginProcess: Sendable {
         self.rpc = rpc
         self.child = child
         self.stderrChannel = stderrChannel
-        self.startedAt = .now
     }
 
     /// Spawns the plugin and wires its pipes; no protocol message is exchanged yet.

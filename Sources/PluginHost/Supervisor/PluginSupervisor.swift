@@ -2,6 +2,7 @@ import DatabasePluginProtocol
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,10 @@ import Glibc
 /// While a plugin backs off, a call waits for the back-off to end if that fits in its deadline,
 /// else it fails at once with `.backingOff` (so a crash-looping plugin cannot pile up callers).
 ///
+/// The decisions are `PluginSupervisorState`'s; this actor performs them (launch, wait, stop,
+/// reap). The state sits behind a lock rather than in the actor so that a call to a running
+/// plugin (`process(for:patience:)`, the hot path) takes it without a hop onto the actor.
+///
 /// If the server itself is SIGKILLed, nothing here runs: the plugins see EOF on stdin and exit
 /// on their own (that is the protocol's contract; `PR_SET_PDEATHSIG` is not available through
 /// posix_spawn, and an orderly server exit goes through `shutdown()`).
@@ -22,39 +27,30 @@ import Glibc
 package actor PluginSupervisor {
     package nonisolated let configuration: PluginSupervisorConfiguration
     package nonisolated let connectionConfigs = ConnectionConfigRegistry()
-    private let launchSpecs: any PluginLaunchSpecProvider
-    private let eventLoopGroup: any EventLoopGroup
-    private let logger: Logger
-    private let isPaused: @Sendable () -> Bool
-
-    private enum Slot {
-        case starting(Task<PluginProcess, any Error>, generation: Int)
-        case running(PluginProcess)
-        /// `previous` is the dead process (already killed), awaited before its successor starts.
-        case failed(at: ContinuousClock.Instant, retryAfter: Duration, error: PluginHostError, previous: PluginProcess?)
-    }
-
-    private struct PluginState {
-        var slot: Slot?
-        var consecutiveFailures = 0
-    }
-
-    private var plugins: [String: PluginState] = [:]
-    private var nextGeneration = 0
-    private var isShutDown = false
+    private nonisolated let launchSpecs: any PluginLaunchSpecProvider
+    private nonisolated let eventLoopGroup: any EventLoopGroup
+    private nonisolated let logger: Logger
+    private nonisolated let isPaused: @Sendable () -> Bool
+    private nonisolated let clock: any PluginClock
+    private nonisolated let state: Mutex<PluginSupervisorState<PluginProcess>>
+    /// The launches under way, by generation; each is the `.starting` slot of that generation.
+    private var launches: [Int: Task<PluginProcess, any Error>] = [:]
 
     package init(
         launchSpecs: any PluginLaunchSpecProvider,
         configuration: PluginSupervisorConfiguration = PluginSupervisorConfiguration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "custos.plugins"),
+        clock: any PluginClock = SystemPluginClock(),
         isPaused: @escaping @Sendable () -> Bool = { false }
     ) {
         self.launchSpecs = launchSpecs
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.clock = clock
         self.isPaused = isPaused
+        self.state = Mutex(PluginSupervisorState(configuration: configuration))
     }
 
     /// A typed client for the plugin `name` (cheap; make one per use or keep it).
@@ -64,124 +60,116 @@ package actor PluginSupervisor {
 
     /// The running process of `name`, started (or restarted after back-off) if needed.
     /// `patience` bounds how long the caller is willing to wait for a back-off to end.
-    package func process(for name: String, patience: Duration) async throws -> PluginProcess {
+    package nonisolated func process(for name: String, patience: Duration) async throws -> PluginProcess {
+        if let process = healthyRunningProcess(name) { return process }
+        return try await acquire(name, patience: patience)
+    }
+
+    /// The hot path: a running, healthy, not paused process, read under the state's lock. A
+    /// stopped or sealed-away plugin has left `.running` (or `isPaused` holds) before its stop
+    /// begins, so it is never handed out here.
+    private nonisolated func healthyRunningProcess(_ name: String) -> PluginProcess? {
+        let isPaused = self.isPaused
+        let process = state.withLock { $0.runningProcess(name, isPaused: isPaused()) }
+        guard let process, process.rpc.failure == nil else { return nil }
+        return process
+    }
+
+    private func acquire(_ name: String, patience: Duration) async throws -> PluginProcess {
         while true {
-            guard !isShutDown else {
-                throw PluginHostError(.shutDown, plugin: name, "the plugin host is shut down")
-            }
-            // Checked in the same actor turn that records a start, so `stopAll()` sees every start
-            // that got past it.
-            guard !isPaused() else {
-                throw PluginHostError(.shutDown, plugin: name, "plugins do not run while the server is sealed")
-            }
-            switch plugins[name]?.slot {
-            case .running(let process):
+            let now = clock.now
+            let isPaused = self.isPaused
+            let action = state.withLock { $0.acquire(name, patience: patience, isPaused: isPaused(), now: now) }
+            switch action {
+            case .use(let process):
+                // Its failure report may not have arrived yet.
                 if let failure = process.rpc.failure {
-                    processFailed(name: name, generation: process.generation, error: failure)
+                    processFailed(name, generation: process.generation, error: failure)
                     continue
                 }
                 return process
-            case .starting(let task, _):
-                return try await task.value
-            case .failed(let failedAt, let retryAfter, let error, let previous):
-                let readyAt = failedAt + retryAfter
-                let wait = readyAt - .now
-                if wait > .zero {
-                    guard wait <= patience else {
-                        throw PluginHostError(
-                            .backingOff, plugin: name,
-                            "the plugin failed (\(error.message)) and is restarted in \(wait); try again later")
-                    }
-                    try await Task.sleep(until: readyAt)
-                    continue
+            case .start(let generation, let isRestart):
+                if isRestart { configuration.metrics.restarted(plugin: name) }
+                // Unstructured: a caller's cancellation must not abandon a half-started child.
+                let launch = Task { try await self.launch(name, generation: generation) }
+                launches[generation] = launch
+                return try await launch.value
+            case .awaitStart(let generation):
+                guard let launch = launches[generation] else {
+                    throw PluginHostError(.handshakeFailed, plugin: name, "the plugin's start was lost")
                 }
-                if let previous, !previous.isReaped {
-                    // Never two processes for one name: the killed one is reaped first.
-                    _ = try? await previous.exit.get()
-                    continue
-                }
-                configuration.metrics.restarted(plugin: name)
-                return try await start(name)
-            case nil:
-                return try await start(name)
+                return try await launch.value
+            case .waitUntil(let deadline):
+                try await clock.sleep(until: deadline)
+            case .awaitReaped(let dead):
+                _ = try? await dead.process.exit.get()
+                state.withLock { $0.reaped(name, generation: dead.generation) }
+            case .fail(let error):
+                throw error
             }
         }
     }
 
     /// The pid of the running process of `name`, if one runs.
-    package func pid(of name: String) -> pid_t? {
-        if case .running(let process) = plugins[name]?.slot, process.rpc.failure == nil { return process.pid }
-        return nil
+    package nonisolated func pid(of name: String) -> pid_t? {
+        healthyRunningProcess(name)?.pid
     }
 
     /// Restarts the plugin (`sys/plugins/reload/backend`): the current process stops in an orderly
     /// way (calls in flight may finish), and a new one is started and handshaken before returning.
     package func reload(_ name: String) async throws {
         await stop(name)
-        _ = try await process(for: name, patience: configuration.callTimeout)
+        _ = try await acquire(name, patience: configuration.callTimeout)
     }
 
     /// Stops a plugin's process (it starts again on its next use) and forgets its back-off history.
     package func stop(_ name: String) async {
-        let old = plugins[name]?.slot
-        plugins[name] = nil
-        switch old {
-        case .running(let process):
-            await process.stop(grace: configuration.shutdownGrace)
-        case .starting(let task, _):
-            if let process = try? await task.value { await process.stop(grace: configuration.shutdownGrace) }
-        case .failed, nil:
-            break
-        }
+        guard let action = state.withLock({ $0.stop(name) }) else { return }
+        await stopping(action)()
     }
 
     /// Stops every plugin: stdin closed, up to the grace period to exit, then SIGKILL; returns once
     /// every child has been reaped. Later calls fail with `.shutDown`.
     package func shutdown() async {
-        isShutDown = true
-        await stopAll()
+        await perform(state.withLock { $0.shutdown() }.map(stopping))
     }
 
     /// Stops every plugin process as `shutdown()` does, but later calls start them again (unless
     /// paused). Returns once every child, starting, running or failed, has been reaped.
     package func stopAll() async {
-        let slots = plugins.values.compactMap(\.slot)
-        plugins.removeAll()
+        await perform(state.withLock { $0.stopAll() }.map(stopping))
+    }
+
+    /// The work of one stop action, with what it needs from this actor taken now.
+    private func stopping(_ action: PluginSupervisorState<PluginProcess>.StopAction) -> @Sendable () async -> Void {
         let grace = configuration.shutdownGrace
-        await withTaskGroup(of: Void.self) { group in
-            for slot in slots {
-                switch slot {
-                case .running(let process):
-                    group.addTask { await process.stop(grace: grace) }
-                case .starting(let task, _):
-                    // Its slot is gone, so its launch will not record it as running: stop it here.
-                    group.addTask {
-                        if let process = try? await task.value { await process.stop(grace: grace) }
-                    }
-                case .failed(_, _, _, let previous):
-                    // Already being killed; wait until it is reaped.
-                    if let previous { group.addTask { await previous.kill() } }
-                }
-            }
+        switch action {
+        case .stop(let process):
+            return { await process.stop(grace: grace) }
+        case .stopWhenStarted(let generation):
+            // Its slot is gone, so its launch will not record it as running: stop it here.
+            let launch = launches[generation]
+            return { if let process = try? await launch?.value { await process.stop(grace: grace) } }
+        case .kill(let process):
+            // Already being killed; wait until it is reaped.
+            return { await process.kill() }
         }
     }
 
-    private func start(_ name: String) async throws -> PluginProcess {
-        nextGeneration += 1
-        let generation = nextGeneration
-        // Unstructured: a caller's cancellation must not abandon a half-started child.
-        let task = Task { try await self.launch(name, generation: generation) }
-        plugins[name, default: PluginState()].slot = .starting(task, generation: generation)
-        return try await task.value
+    private nonisolated func perform(_ stops: [@Sendable () async -> Void]) async {
+        await withDiscardingTaskGroup { group in
+            for stop in stops { group.addTask { await stop() } }
+        }
     }
 
     private func launch(_ name: String, generation: Int) async throws -> PluginProcess {
+        // Every way out has reported to the state first, so a `.starting` slot always has its launch.
+        defer { launches[generation] = nil }
         let spec: PluginLaunchSpec
         do {
             spec = try await launchSpecs.launchSpec(for: name)
         } catch {
-            // Nothing ran (unknown plugin, bad path, checksum mismatch): no back-off to apply.
-            if isCurrentStart(name, generation) { plugins[name]?.slot = nil }
+            state.withLock { $0.launchRefused(name, generation: generation) }
             throw error
         }
         let process: PluginProcess
@@ -194,11 +182,11 @@ package actor PluginSupervisor {
                     entryEnvironment: spec.env, inheritedNames: configuration.inheritedEnvironment),
                 eventLoop: eventLoopGroup.next(), logger: logger,
                 onFailure: { [weak self] error in
-                    Task { await self?.processFailed(name: name, generation: generation, error: error) }
+                    self?.processFailed(name, generation: generation, error: error)
                 })
         } catch {
             executable.remove()
-            throw recordStartFailure(name, generation, error)
+            throw reportStartFailure(name, generation, error)
         }
         // The copy lives as long as the process: a script's interpreter opens it after exec.
         process.exit.whenComplete { _ in executable.remove() }
@@ -207,53 +195,42 @@ package actor PluginSupervisor {
             info = try await process.handshake(timeout: configuration.handshakeTimeout)
         } catch {
             await process.kill()
-            throw recordStartFailure(name, generation, error)
+            throw reportStartFailure(name, generation, error)
         }
-        guard !isShutDown else {
+        let now = clock.now
+        switch state.withLock({ $0.started(name, generation: generation, process: process, now: now) }) {
+        case .shutDown:
             await process.stop(grace: configuration.shutdownGrace)
-            throw PluginHostError(.shutDown, plugin: name, "the plugin host is shut down")
+            throw PluginSupervisorState<PluginProcess>.shutDownError(name)
+        case .running, .superseded:
+            // A stop that overtook this launch stops the process itself (it awaits this task).
+            logger.info(
+                "plugin started",
+                metadata: ["plugin": "\(name)", "pid": "\(process.pid)", "version": "\(info.version)"])
+            return process
         }
-        logger.info(
-            "plugin started", metadata: ["plugin": "\(name)", "pid": "\(process.pid)", "version": "\(info.version)"])
-        // A reload that replaced this start stops the process itself (it awaits this task).
-        if isCurrentStart(name, generation) { plugins[name]?.slot = .running(process) }
-        return process
     }
 
-    private func isCurrentStart(_ name: String, _ generation: Int) -> Bool {
-        if case .starting(_, generation) = plugins[name]?.slot { return true }
-        return false
-    }
-
-    private func recordStartFailure(_ name: String, _ generation: Int, _ error: any Error) -> any Error {
+    private func reportStartFailure(_ name: String, _ generation: Int, _ error: any Error) -> any Error {
         let hostError =
             error as? PluginHostError
             ?? PluginHostError(.handshakeFailed, plugin: name, "the plugin could not be started")
         logger.error("plugin failed to start", metadata: ["plugin": "\(name)", "error": "\(hostError.message)"])
-        guard isCurrentStart(name, generation) else { return hostError }
-        var state = plugins[name, default: PluginState()]
-        state.consecutiveFailures += 1
-        state.slot = .failed(
-            at: .now, retryAfter: configuration.backoff(afterFailures: state.consecutiveFailures), error: hostError,
-            previous: nil)
-        plugins[name] = state
+        let now = clock.now
+        state.withLock { $0.startFailed(name, generation: generation, error: hostError, now: now) }
         return hostError
     }
 
     /// A running process died or misbehaved; its calls have already failed and it is being killed.
-    private func processFailed(name: String, generation: Int, error: PluginHostError) {
-        guard var state = plugins[name], case .running(let process) = state.slot, process.generation == generation
+    private nonisolated func processFailed(_ name: String, generation: Int, error: PluginHostError) {
+        let now = clock.now
+        guard let failure = state.withLock({ $0.processFailed(name, generation: generation, error: error, now: now) })
         else { return }
-        if process.startedAt.duration(to: .now) >= configuration.healthyAfter { state.consecutiveFailures = 0 }
-        state.consecutiveFailures += 1
-        let retryAfter = configuration.backoff(afterFailures: state.consecutiveFailures)
-        state.slot = .failed(at: .now, retryAfter: retryAfter, error: error, previous: process)
-        plugins[name] = state
         logger.error(
             "plugin process failed; it is restarted on the next call",
             metadata: [
-                "plugin": "\(name)", "pid": "\(process.pid)", "error": "\(error.message)",
-                "retry_after": "\(retryAfter)",
+                "plugin": "\(name)", "pid": "\(failure.process.pid)", "error": "\(error.message)",
+                "retry_after": "\(failure.retryAfter)",
             ])
     }
 }
