@@ -18,7 +18,7 @@ protocol StaticRotationPerformer: Sendable {
 /// concurrency. A `Service`: the engine runs it from its start (unseal, enable) and cancels it
 /// in `stop()` (seal, disable); in a `ServiceGroup` a graceful shutdown ends it too.
 actor StaticRotationScheduler: Service {
-    nonisolated let clock: any LeaseClock
+    nonisolated let clock: any CoreClock
     let logger: Logger
     private var queue: StaticRotationQueue
     private var performer: (any StaticRotationPerformer)?
@@ -30,7 +30,7 @@ actor StaticRotationScheduler: Service {
     private var runTask: Task<Void, Never>?
     private var stopped = false
 
-    init(clock: any LeaseClock, logger: Logger, maxConcurrent: Int = 4) {
+    init(clock: any CoreClock, logger: Logger, maxConcurrent: Int = 4) {
         self.clock = clock
         self.logger = logger
         self.queue = StaticRotationQueue(maxConcurrent: maxConcurrent)
