@@ -116,7 +116,7 @@ package actor ExpirationManager {
                 run { try? await self.removeIfPresent(id) }
             }
         }
-        if !idleWaiters.isEmpty && actionsInFlight == 0 && machine.isIdle(now: clock.now) { resumeIdleWaiters() }
+        if !idleWaiters.isEmpty && isIdle { resumeIdleWaiters() }
     }
 
     /// Runs an action's I/O in the task group at expiry priority; idle waits for it.
@@ -200,8 +200,13 @@ package actor ExpirationManager {
     /// claimed operation or storage clean-up is in progress. Tests advance a `ManualClock`
     /// and then await this instead of sleeping.
     package func waitUntilIdle() async {
-        if actionsInFlight == 0 && machine.isIdle(now: clock.now) { return }
+        if isIdle { return }
         await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    /// Once stopped, actions still queued never run: nothing is left to wait for.
+    private var isIdle: Bool {
+        machine.stopped || (actionsInFlight == 0 && machine.isIdle(now: clock.now))
     }
 
     private func resumeIdleWaiters() {
