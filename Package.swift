@@ -213,7 +213,10 @@ let package = Package(
         .testTarget(name: "HCLTests", dependencies: ["HCL", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
-            dependencies: ["DatabaseEngine", "CustosCore", "SeededRandom", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DatabaseEngine", "CustosCore", "CustosTesting", "SeededRandom",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

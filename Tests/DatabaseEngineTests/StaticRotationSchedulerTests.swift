@@ -1,22 +1,23 @@
 import CustosCore
+import CustosTesting
 import Foundation
 import Logging
 import Synchronization
 import Testing
 @testable import DatabaseEngine
 
-/// The scheduler's driver on a `TestLeaseClock`, with a fake engine: time is advanced by hand.
+/// The scheduler's driver on a `ManualClock`, with a fake engine: time is advanced by hand.
 @Suite("static rotation scheduler")
 struct StaticRotationSchedulerTests {
     /// Rotates by recording the call and rescheduling `period` seconds later, as the engine does.
     final class FakePerformer: StaticRotationPerformer {
-        let clock: TestLeaseClock
+        let clock: ManualClock
         let period: TimeInterval
         let initial: [String: StaticRotationQueue.Timer]
         let rotations = Mutex<[String]>([])
         let scheduler = Mutex<StaticRotationScheduler?>(nil)
 
-        init(clock: TestLeaseClock, period: TimeInterval, initial: [String: StaticRotationQueue.Timer]) {
+        init(clock: ManualClock, period: TimeInterval, initial: [String: StaticRotationQueue.Timer]) {
             self.clock = clock
             self.period = period
             self.initial = initial
@@ -59,7 +60,7 @@ struct StaticRotationSchedulerTests {
     }
 
     func rotatesWhenTimeComesAndAgainAfterThePeriod(_ host: EngineTaskHost) async {
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let performer = FakePerformer(clock: clock, period: 5, initial: [
             "due": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(-1), retryAt: nil),
             "later": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(3), retryAt: nil),
@@ -89,7 +90,7 @@ struct StaticRotationSchedulerTests {
     }
 
     func aRoleWrittenWhileSleepingWakesTheScheduler(_ host: EngineTaskHost) async {
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let performer = FakePerformer(clock: clock, period: 3600, initial: [:])
         let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
         performer.scheduler.withLock { $0 = scheduler }
@@ -101,7 +102,7 @@ struct StaticRotationSchedulerTests {
     }
 
     @Test func theHostsShutdownEndsTheScheduleAndAScheduleItNeverRanStopsAtOnce() async {
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let performer = FakePerformer(clock: clock, period: 5, initial: [
             "due": .init(plan: .period(seconds: 5), next: clock.now, retryAt: nil)
         ])

@@ -13,12 +13,11 @@ extension Core {
             metrics: metrics,
             mountLabel: { [weak self] lease in self?.leaseMountLabel(lease) ?? CustosMetrics.Family.unmatched })
         return ExpirationManager(
-            storage: barrier, revoker: revoker, clock: settings.leaseClock, configuration: settings.expiration)
+            storage: barrier, revoker: revoker, clock: settings.clock, configuration: settings.expiration)
     }
 
     var leaseIssuer: LeaseIssuer {
-        let clock = settings.leaseClock
-        return LeaseIssuer(manager: { [weak self] in self?.expirationManager }, now: { clock.now })
+        LeaseIssuer(manager: { [weak self] in self?.expirationManager }, clock: settings.clock)
     }
 
     /// Runs the engine and leases the secret it returns. Write-ahead records the engine began
@@ -77,7 +76,7 @@ extension Core {
         runtime: Runtime
     ) async throws -> LogicalResponse {
         let mount = request.mount
-        let now = settings.leaseClock.now
+        let now = settings.clock.now
         let explicit = secret.ttl.flatMap { $0.seconds > 0 ? $0 : nil }
         let mountDefault = mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : settings.defaultLeaseTTL
         let caps = leaseCaps(leaseMaxTTL: secret.maxTTL, mount: mount)
@@ -112,7 +111,7 @@ extension Core {
     private func rollBack(_ records: [PendingIssue], runtime: Runtime) async {
         for record in records {
             do {
-                try await runtime.expiration.register(record.asLease(expiringAt: settings.leaseClock.now))
+                try await runtime.expiration.register(record.asLease(expiringAt: settings.clock.now))
             } catch {
                 logger.error("could not roll back an issued secret", metadata: [
                     "lease_id": "\(record.id)", "error_type": "\(type(of: error))",

@@ -20,7 +20,7 @@ extension Core {
                 .put(ClusterInfo.storageKey, try JSONEncoder().encode(cluster)),
                 .put(MountTable.storageKey, try JSONEncoder().encode(table)),
             ])
-            let tokens = try await TokenStore.open(storage: barrier)
+            let tokens = try await TokenStore.open(storage: barrier, clock: self.settings.clock)
             let created = try await tokens.createRootToken(id: rootTokenID)
             token.withLock { $0 = created }
         }
@@ -67,7 +67,7 @@ extension Core {
                 logger.error("could not mount", metadata: ["path": "\(entry.path)", "type": "\(entry.type)", "error_type": "\(type(of: error))"])
             }
         }
-        let tokens = try await TokenStore.open(storage: barrier, now: settings.now)
+        let tokens = try await TokenStore.open(storage: barrier, clock: settings.clock)
         let policies = PolicyStore(storage: barrier)
         let expiration = makeExpirationManager()
         tokens.observeLeases(TokenLeases(expiration: expiration, logger: logger))
@@ -77,7 +77,7 @@ extension Core {
             mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster, expiration: expiration)
         self.runtime.withLock { $0 = runtime }
         for engine in engines.values { await engine.start() }
-        startTokenSweeper(tokens)
+        await startTokenSweeper(tokens, on: expiration)
         // In the background: serving does not wait for the leases to be loaded. Tokens that
         // expired while the server was down are revoked by it (their leases are due).
         await expiration.restore()
@@ -88,11 +88,7 @@ extension Core {
     /// `sys/seal` (and shutdown): stop serving, run the seal observers, forget the keys.
     package func sealNow() async {
         let previous = runtime.withLock { current in defer { current = nil }; return current }
-        tokenSweeper.withLock { task in
-            task?.cancel()
-            task = nil
-        }
-        await previous?.expiration.stop()
+        await previous?.expiration.stop()  // and the token sweep, in its task group
         // After the expiration manager: no revocation runs through an engine that stopped.
         for engine in previous?.engines.values ?? [:].values { await engine.stop() }
         for observer in sealObservers.withLock({ $0 }) { await observer() }

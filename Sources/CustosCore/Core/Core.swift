@@ -15,9 +15,6 @@ package final class Core: Sendable {
     let seal: SealController
     let mountChanges = MountChangeQueue()
     let systemHandlers = Mutex<[any SystemPathHandler]>([])
-    /// The expired-token sweep of the current unseal; cancelled on seal so that it does not keep
-    /// the token store (and its salt) alive.
-    let tokenSweeper = Mutex<Task<Void, Never>?>(nil)
     let sealObservers = Mutex<[@Sendable () async -> Void]>([])
     /// The enabled audit devices (Audit/): every request and response is logged through them.
     let auditBroker: AuditBroker
@@ -147,7 +144,7 @@ package final class Core: Sendable {
             logger: logger,
             leases: leaseIssuer,
             passwords: passwordPolicies,
-            clock: settings.leaseClock
+            clock: settings.clock
         )
         return try await type.make(context)
     }

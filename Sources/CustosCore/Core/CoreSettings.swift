@@ -7,12 +7,10 @@ package struct CoreSettings: Sendable {
     package var maxLeaseTTL: Int64 = 768 * 3600
     /// Shown by `sys/seal-status` (`storage_type`).
     package var storageType: String = "inmem"
-    /// The clock tokens expire by; tests inject their own.
-    package var now: @Sendable () -> Date = { Date() }
+    /// The one clock of the core: tokens, leases and engines' timers; tests inject a `ManualClock`.
+    package var clock: any CoreClock = SystemClock()
     /// How often expired tokens that nobody presents are swept away.
-    package var tokenSweepInterval: Duration = .seconds(60)
-    /// The clock leases expire by; tests inject a `TestLeaseClock`.
-    package var leaseClock: any LeaseClock = SystemLeaseClock()
+    package var tokenSweepInterval: TimeInterval = 60
     /// The expiration manager's tuning (concurrency, retries).
     package var expiration = ExpirationManager.Configuration()
     /// Where the core's metrics go; by default nowhere (the server hands in its registry's factory).

@@ -9,15 +9,15 @@ import Synchronization
 /// created). A crash in between leaves the record, which the next unseal rolls back.
 package struct LeaseIssuer: Sendable {
     let manager: @Sendable () -> ExpirationManager?
-    let now: @Sendable () -> Date
+    let clock: any CoreClock
 
-    package init(manager: @escaping @Sendable () -> ExpirationManager?, now: @escaping @Sendable () -> Date) {
+    package init(manager: @escaping @Sendable () -> ExpirationManager?, clock: any CoreClock) {
         self.manager = manager
-        self.now = now
+        self.clock = clock
     }
 
     /// For contexts without a core (unit tests of an engine alone): every issue is refused.
-    package static let unavailable = LeaseIssuer(manager: { nil }, now: { Date() })
+    package static let unavailable = LeaseIssuer(manager: { nil }, clock: SystemClock())
 
     /// Stores the write-ahead record with what the engine needs to undo the creation (its own
     /// `Codable` struct); the returned ticket goes into the `ResponseSecret` that completes it.
@@ -26,7 +26,7 @@ package struct LeaseIssuer: Sendable {
         let id = LeaseID.generate(mountPath: request.mount.path, requestPath: request.path)
         let record = PendingIssue(
             id: id, mountAccessor: request.mount.accessor, tokenAccessor: request.caller.flatMap { $0.accessor.isEmpty ? nil : $0.accessor },
-            createdTime: now(), secretData: try JSONValue(encoding: value))
+            createdTime: clock.now, secretData: try JSONValue(encoding: value))
         try await manager.beginIssue(record)
         request.issues.add(record)
         return IssueTicket(leaseID: id)

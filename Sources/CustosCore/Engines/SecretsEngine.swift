@@ -78,8 +78,8 @@ package struct EngineContext: Sendable {
     /// Passwords from `sys/policies/password/<name>` (or Vault's default policy).
     package var passwords: PasswordPolicyStore?
     /// The core's clock (the one leases expire by), for an engine's own timers (static-role
-    /// rotation): tests inject a `TestLeaseClock` and advance time instead of sleeping.
-    package var clock: any LeaseClock = SystemLeaseClock()
+    /// rotation): tests inject a `ManualClock` and advance time instead of sleeping.
+    package var clock: any CoreClock = SystemClock()
 }
 
 /// Read-only facts about the system an engine may need.

@@ -8,8 +8,7 @@ extension ExpirationManager {
     /// no such lease and `busy` when it is being revoked right now.
     package func extend(_ id: String, to expireTime: Date) async throws {
         try LeaseID.validate(id)
-        try claim(id)
-        let queuedDeadline = queue.cancel(id)
+        let queuedDeadline = try machine.claim(id)
         let updated: LeaseEntry
         do {
             guard let lease = try await store.load(id) else { throw LeaseError(.notFound, "lease not found") }
@@ -31,12 +30,8 @@ extension ExpirationManager {
     /// operation holds is removed by that operation when it ends. Unknown ids are ignored.
     package func forget(_ id: String) async throws {
         try LeaseID.validate(id)
-        if claimed.contains(id) {
-            dropped.insert(id)
-            return
-        }
-        try claim(id)
-        let queuedDeadline = queue.cancel(id)
+        if machine.dropIfClaimed(id) { return }
+        let queuedDeadline = try machine.claim(id)
         do {
             if let lease = try await store.load(id) { try await store.remove(lease) }
         } catch {

@@ -1,142 +1,77 @@
 import Foundation
 
-/// Due leases waiting for one mount's workers: loaded leases up to
-/// `Configuration.maxLoadedPerMount`, ids beyond that.
-struct MountWorkQueue {
-    enum Item {
-        case loaded(LeaseEntry)
-        case id(String)
-    }
-
-    var items: [Item] = []
-    var head = 0
-    var loadedCount = 0
-    var workers = 0
-
-    var isEmpty: Bool { head == items.count }
-
-    mutating func popFirst() -> Item? {
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if case .loaded = item { loadedCount -= 1 }
-        if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return item
-    }
-}
-
-/// The expiry pipeline: backlog of due ids -> resolvers (load, find the mount) -> per-mount
-/// workers (engine call under the mount's permit) -> completion (delete, or record the failure
-/// and back off, or mark irrevocable).
+/// The expiry pipeline's I/O, run as child tasks for the state machine's `load`, `revoke` and
+/// `persist` actions; each reports its result back as the machine's next event.
 extension ExpirationManager {
-    func startResolvers() {
-        while activeResolvers < configuration.resolverConcurrency && backlogHead < backlog.count {
-            activeResolvers += 1
-            Task(priority: configuration.revocationPriority) { await self.runResolver() }
+    /// Reads a chunk of due leases (to learn their mount).
+    nonisolated func load(_ entries: [ExpirationQueue.Entry]) async {
+        var leases: [(entry: ExpirationQueue.Entry, lease: LeaseEntry?)] = []
+        var unreadable: [String] = []
+        leases.reserveCapacity(entries.count)
+        for entry in entries {
+            do {
+                leases.append((entry, try await store.load(entry.id)))
+            } catch {
+                unreadable.append(entry.id)
+            }
         }
+        await loaded(leases, unreadable: unreadable)
     }
 
-    /// Up to `resolverChunk` due entries per actor hop: a storm of thousands costs a few dozen
-    /// hops, not thousands.
-    private func nextBacklogChunk() -> ArraySlice<ExpirationQueue.Entry> {
-        guard !stopped, backlogHead < backlog.count else {
-            activeResolvers -= 1
-            checkIdle()
-            return []
-        }
-        let end = min(backlog.count, backlogHead + Self.resolverChunk)
-        let chunk = backlog[backlogHead..<end]
-        backlogHead = end
-        if backlogHead == backlog.count {
-            backlog = []
-            backlogHead = 0
-        } else if backlogHead > 4096 && backlogHead * 2 > backlog.count {
-            backlog.removeFirst(backlogHead)
-            backlogHead = 0
-        }
-        return chunk
+    private func loaded(_ leases: [(entry: ExpirationQueue.Entry, lease: LeaseEntry?)], unreadable: [String]) {
+        perform(machine.loaded(leases, unreadable: unreadable, now: clock.now))
     }
 
-    static let resolverChunk = 64
-
-    private nonisolated func runResolver() async {
-        while true {
-            let chunk = await nextBacklogChunk()
-            if chunk.isEmpty { return }
-            var loaded: [(ExpirationQueue.Entry, LeaseEntry?)] = []
-            var failed: [String] = []
-            loaded.reserveCapacity(chunk.count)
-            for entry in chunk {
+    /// Calls the engine for each lease of a chunk, under the mount's permit.
+    nonisolated func revoke(_ items: [MountWorkQueue.Item], on mount: String) async {
+        var results: [RevocationResult] = []
+        results.reserveCapacity(items.count)
+        for item in items {
+            let lease: LeaseEntry
+            switch item {
+            case .loaded(let loaded):
+                lease = loaded
+            case .id(let id):
                 do {
-                    loaded.append((entry, try await store.load(entry.id)))
+                    guard let loaded = try await store.load(id) else {
+                        results.append(.gone(id))
+                        continue
+                    }
+                    lease = loaded
                 } catch {
-                    failed.append(entry.id)  // storage trouble: retried after the first back-off step
+                    results.append(.unreadable(id))
+                    continue
                 }
             }
-            await route(loaded, retry: failed)
+            do {
+                try await limiter.withPermit(mount: mount) { try await revoker.revoke(lease) }
+                results.append(.revoked(lease))
+            } catch where Task.isCancelled {
+                results.append(.interrupted(lease.id))
+            } catch {
+                results.append(.failed(lease, message: RevocationErrorMessage.describe(error)))
+            }
         }
+        await revocationsFinished(mount: mount, results)
     }
 
-    private func route(_ loaded: [(ExpirationQueue.Entry, LeaseEntry?)], retry failed: [String]) {
-        for (entry, lease) in loaded { route(entry, lease: lease) }
-        for id in failed { retryLater(id) }
+    private func revocationsFinished(mount: String, _ results: [RevocationResult]) {
+        perform(machine.revocationsFinished(mount: mount, results, now: clock.now))
     }
 
-    func retryLater(_ id: String) {
-        let retry = clock.now.addingTimeInterval(configuration.retryPolicy.delay(afterAttempts: 1))
-        if release(id, reschedule: milliseconds(retry)) {
-            Task(priority: configuration.revocationPriority) { try? await self.removeIfPresent(id) }
+    /// Stores a chunk's results in one write.
+    nonisolated func persist(_ commit: RevocationCommit) async {
+        let succeeded: Bool
+        do {
+            try await store.apply(commit.changes, background: true)
+            succeeded = true
+        } catch {
+            succeeded = false
         }
+        await committed(commit, succeeded: succeeded)
     }
 
-    func removeIfPresent(_ id: String) async throws {
-        if let lease = try await store.load(id) { try await store.remove(lease) }
-    }
-
-    private func route(_ entry: ExpirationQueue.Entry, lease: LeaseEntry?) {
-        let id = entry.id
-        guard let lease else {
-            // Revoked meanwhile, or a stale due key (restore race, crash between writes of an
-            // older version): nothing to revoke, clean the key.
-            _ = release(id, reschedule: nil)
-            let staleKey = LeaseStorageLayout.due + LeaseStorageLayout.encodeDeadline(entry.deadline) + "/" + id
-            Task(priority: configuration.revocationPriority) { try? await self.store.deleteKeys([staleKey]) }
-            return
-        }
-        if dropped.contains(id) {
-            Task(priority: configuration.revocationPriority) { await self.removeDropped(lease) }
-            return
-        }
-        guard let scheduled = lease.scheduledTime else {
-            _ = release(id, reschedule: nil)  // irrevocable: waits for an operator
-            return
-        }
-        let scheduledMilliseconds = milliseconds(scheduled)
-        if scheduledMilliseconds > milliseconds(clock.now) {
-            _ = release(id, reschedule: scheduledMilliseconds)  // renewed since it was queued
-            return
-        }
-        let mount = lease.mountAccessor
-        var work = mountQueues[mount] ?? MountWorkQueue()
-        if work.loadedCount < configuration.maxLoadedPerMount {
-            work.items.append(.loaded(lease))
-            work.loadedCount += 1
-        } else {
-            work.items.append(.id(id))
-        }
-        let startWorker = work.workers < configuration.revocationConcurrencyPerMount
-        if startWorker { work.workers += 1 }
-        mountQueues[mount] = work
-        if startWorker {
-            Task(priority: configuration.revocationPriority) { await self.runMountWorker(mount) }
-        }
-    }
-
-    private nonisolated func removeDropped(_ lease: LeaseEntry) async {
-        try? await store.remove(lease)
-        _ = await release(lease.id, reschedule: nil)
+    private func committed(_ commit: RevocationCommit, succeeded: Bool) {
+        perform(machine.committed(commit, succeeded: succeeded, now: clock.now))
     }
 }

@@ -9,12 +9,12 @@ import Foundation
 extension ExpirationManager {
     package func beginIssue(_ record: PendingIssue) async throws {
         try LeaseID.validate(record.id)
-        guard !stopped else { throw LeaseError(.unavailable, "the expiration manager is stopped") }
-        localPending.insert(record.id)
+        guard !machine.stopped else { throw LeaseError(.unavailable, "the expiration manager is stopped") }
+        machine.beginPending(record.id)
         do {
             try await store.beginIssue(record)
         } catch {
-            localPending.remove(record.id)
+            machine.endPending(record.id)
             throw error
         }
     }
@@ -23,12 +23,9 @@ extension ExpirationManager {
     package func register(_ lease: LeaseEntry) async throws {
         try LeaseID.validate(lease.id)
         if let accessor = lease.tokenAccessor { try LeaseID.validateAccessor(accessor) }
-        guard !stopped else { throw LeaseError(.unavailable, "the expiration manager is stopped") }
+        guard !machine.stopped else { throw LeaseError(.unavailable, "the expiration manager is stopped") }
         try await store.create(lease)
-        localPending.remove(lease.id)
-        if let time = lease.scheduledTime, !claimed.contains(lease.id) {
-            queue.schedule(lease.id, at: milliseconds(time))
-            armTimer()
-        }
+        machine.endPending(lease.id)
+        if let time = lease.scheduledTime { schedule(lease.id, at: time) }
     }
 }

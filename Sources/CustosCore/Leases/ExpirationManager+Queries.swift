@@ -72,13 +72,11 @@ extension ExpirationManager {
             try await store.deleteKeys(Array(staleKeys[chunk..<min(chunk + 1000, staleKeys.count)]))
         }
         var rescheduled = 0
-        for id in leaseIDs where !scheduledIDs.contains(id) && !claimed.contains(id) {
+        for id in leaseIDs where !scheduledIDs.contains(id) && !machine.claimed.contains(id) {
+            try Task.checkCancellation()  // tidy runs in the background; a seal ends it
             guard let lease = try await store.load(id) else { continue }
             try await store.update(lease, previous: lease)  // rewrites the lease and its due key
-            if let time = lease.scheduledTime {
-                queue.schedule(id, at: milliseconds(time))
-                armTimer()
-            }
+            if let time = lease.scheduledTime { schedule(id, at: time) }
             rescheduled += 1
         }
         return LeaseTidyReport(staleIndexKeys: staleKeys.count, rescheduled: rescheduled)

@@ -12,8 +12,7 @@ extension ExpirationManager {
     /// `grant.warning`) so the API can warn as Vault does.
     package func renew(_ id: String, increment: VaultDuration?, caps: LeaseTTLCaps) async throws -> LeaseRenewal {
         try LeaseID.validate(id)
-        try claim(id)
-        let queuedDeadline = queue.cancel(id)
+        let queuedDeadline = try machine.claim(id)
         let outcome: Result<LeaseRenewal, any Error>
         do {
             outcome = .success(try await performRenewal(id, increment: increment, caps: caps))

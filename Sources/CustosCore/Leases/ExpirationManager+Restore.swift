@@ -11,13 +11,6 @@ package struct LeaseRestoreReport: Sendable, Equatable {
     package var duration: Duration
 }
 
-enum RestoreState {
-    case notStarted
-    case running
-    case finished(LeaseRestoreReport)
-    case failed(LeaseError)
-}
-
 extension ExpirationManager {
     /// Loads every stored lease into the queue in the background and returns at once: serving
     /// does not wait. Leases that expired while the server was down are then revoked by the
@@ -27,9 +20,8 @@ extension ExpirationManager {
     /// range scan, no value read or decrypted) into a heap built in O(n) off the actor, then
     /// swapped in; full leases are loaded only when due.
     package func restore() {
-        guard case .notStarted = restoreState, !stopped else { return }
-        restoreState = .running
-        restoreTask = Task(priority: .utility) { await self.runRestore() }
+        guard machine.startRestore() else { return }
+        tasks.add(priority: .utility) { await self.runRestore() }
     }
 
     /// Off the actor: reading and heapifying a million entries must not block other calls.
@@ -51,7 +43,7 @@ extension ExpirationManager {
 
     /// Awaits the end of `restore()`.
     package func waitForRestore() async throws -> LeaseRestoreReport {
-        switch restoreState {
+        switch machine.restore {
         case .finished(let report): return report
         case .failed(let error): throw error
         case .notStarted: throw LeaseError(.unavailable, "restore has not been started")
@@ -59,50 +51,29 @@ extension ExpirationManager {
         }
     }
 
-    /// Merges what this process scheduled while the restore read storage (newer) into the
-    /// restored queue and installs it. Claimed ids stay out: their holder reschedules them.
-    private func installRestoredQueue(_ restoredQueue: ExpirationQueue) -> (queued: Int, due: Int) {
-        var restored = restoredQueue
-        for entry in queue.entries {
-            restored.schedule(entry.id, at: entry.deadline)
-        }
-        for id in claimed {
-            restored.cancel(id)
-        }
-        let queued = restored.count
-        queue = restored
-        let now = milliseconds(clock.now)
-        var due = 0
-        for entry in restored.entries where entry.deadline <= now { due += 1 }
-        timerTask?.cancel()
-        timerTask = nil
-        timerDeadline = nil
-        armTimer()
+    /// Installs the queue read from storage (see `ExpiryStateMachine.installRestored`).
+    private func installRestoredQueue(_ restored: ExpirationQueue) -> (queued: Int, due: Int) {
+        let (queued, due, actions) = machine.installRestored(restored, now: clock.now)
+        perform(actions)
         return (queued, due)
     }
 
     /// Each record not begun by this process becomes an expired lease, queued for revocation.
     private func rollBackPendingRecords() async throws -> Int {
         var count = 0
-        for record in try await store.pendingRecords() where !localPending.contains(record.id) {
+        for record in try await store.pendingRecords() where machine.isLeftByCrash(record) {
             let lease = try await store.convertPending(record, now: clock.now)
-            if !claimed.contains(lease.id), let time = lease.scheduledTime {
-                queue.schedule(lease.id, at: milliseconds(time))
-                armTimer()
-            }
+            if let time = lease.scheduledTime { schedule(lease.id, at: time) }
             count += 1
         }
         return count
     }
 
     private func finishRestore(_ result: Result<LeaseRestoreReport, LeaseError>) {
-        switch result {
-        case .success(let report): restoreState = .finished(report)
-        case .failure(let error): restoreState = .failed(error)
-        }
+        machine.finishRestore(result)
         let waiters = restoreWaiters
         restoreWaiters = []
         for waiter in waiters { waiter.resume(with: result) }
-        checkIdle()
+        perform([])
     }
 }

@@ -26,8 +26,7 @@ extension ExpirationManager {
     }
 
     private func revokeNow(_ id: String, requireIrrevocable: Bool) async throws {
-        try claim(id)
-        let queuedDeadline = queue.cancel(id)
+        let queuedDeadline = try machine.claim(id)
         let lease: LeaseEntry
         do {
             guard let loaded = try await store.load(id) else {
@@ -121,13 +120,11 @@ extension ExpirationManager {
         let normalized = try LeaseID.normalizedPrefix(prefix)
         var count = 0
         for id in try await store.ids(under: normalized) {
-            if claimed.contains(id) {
-                dropped.insert(id)  // the holder deletes it when done
-                count += 1
+            if machine.dropIfClaimed(id) {
+                count += 1  // the holder deletes it when done
                 continue
             }
-            claimed.insert(id)
-            queue.cancel(id)
+            _ = try machine.claim(id)
             do {
                 if let lease = try await store.load(id) {
                     try await store.remove(lease)
@@ -145,10 +142,7 @@ extension ExpirationManager {
 
     /// Puts a stored lease back in the queue at its scheduled time.
     func reschedule(_ id: String) async throws {
-        guard let lease = try await store.load(id), let time = lease.scheduledTime, !claimed.contains(id) else {
-            return
-        }
-        queue.schedule(id, at: milliseconds(time))
-        armTimer()
+        guard let lease = try await store.load(id), let time = lease.scheduledTime else { return }
+        schedule(id, at: time)
     }
 }

@@ -4,24 +4,25 @@ import Foundation
 /// engine (`LeaseRevoker`), retries failures with back-off and marks leases irrevocable after
 /// repeated failure; restores everything from storage in the background after unseal.
 ///
+/// The driver of `ExpiryStateMachine`, which holds the state and makes every decision: the
+/// actor feeds it events with the clock's time and performs the actions it returns (storage,
+/// engine calls, sleeping on the clock).
+///
 /// Concurrency model:
-/// - The actor owns the in-memory state (queue, claims, pipeline queues) and never holds it
-///   across an engine call: those run in tasks that report back.
-/// - A lease is worked on by one operation at a time: an operation *claims* its id (expiry
-///   revocation, renew, revoke); a second one gets `LeaseError.busy`. A force revoke of a claimed
-///   lease marks it *dropped* and the claim holder deletes it when done.
-/// - Expiry: one timer task sleeps until the queue's next deadline, due ids go to a backlog,
-///   resolver tasks load the leases (in chunks) to learn their mount, and per-mount worker
-///   tasks (at most `revocationConcurrencyPerMount`) call the engine and commit each chunk's
-///   results in one storage write. Every engine revoke call also takes a permit from
-///   `MountConcurrencyLimiter`, shared with explicit revokes, so no mount ever has more calls in
-///   flight than the limit and a hanging mount cannot hold up another.
+/// - The actor never holds the state across an engine call or a storage read: those run as
+///   child tasks of the manager's one task group and report back.
+/// - A lease is worked on by one operation at a time (a *claim*, see the state machine); a
+///   second one gets `LeaseError.busy`.
+/// - Every engine revoke call takes a permit from `MountConcurrencyLimiter`, shared with
+///   explicit revokes, so no mount ever has more calls in flight than the limit and a hanging
+///   mount cannot hold up another.
 /// - Expiry work runs at `Configuration.revocationPriority`, `.background` by default: below
 ///   request handling, so a revocation storm yields the CPU to user-facing requests (the
 ///   cooperative pool runs higher-priority jobs first); restore runs at `.utility`, below
 ///   requests too but not starved by the revocations it triggers.
 /// - Lifecycle: one manager per unseal. `restore()` once after unseal (serving need not wait),
-///   `stop()` on seal; a stopped manager is not restarted, the next unseal makes a new one.
+///   `stop()` on seal ends the task group; a stopped manager is not restarted, the next unseal
+///   makes a new one.
 package actor ExpirationManager {
     package struct Configuration: Sendable {
         package var revocationConcurrencyPerMount = 8
@@ -33,7 +34,7 @@ package actor ExpirationManager {
         package var maxLoadedPerMount = 256
         /// Concurrent revocations started by one revoke-prefix / revoke-by-token call.
         package var batchRevokeConcurrency = 64
-        /// Priority of expiry work (timer, resolvers, workers); see the type's documentation.
+        /// Priority of expiry work (timer, loaders, workers); see the type's documentation.
         package var revocationPriority = TaskPriority.background
         /// Minimum time between two timer wake-ups: leases expiring within this window are
         /// revoked together (at most this late) instead of one wake-up each.
@@ -43,41 +44,20 @@ package actor ExpirationManager {
     }
 
     package nonisolated let store: LeaseStore
-    nonisolated let clock: any LeaseClock
+    nonisolated let clock: any CoreClock
     nonisolated let revoker: any LeaseRevoker
     package nonisolated let configuration: Configuration
     package nonisolated let limiter: MountConcurrencyLimiter
 
-    var queue = ExpirationQueue()
-    /// Ids an operation is working on (see the type's documentation).
-    var claimed: Set<String> = []
-    /// Force-revoked while claimed: the holder deletes the lease instead of saving it.
-    var dropped: Set<String> = []
-    /// Write-ahead records begun by this process: restore must not roll them back.
-    var localPending: Set<String> = []
-
-    // Expiry pipeline (ExpirationManager+ExpiryPipeline.swift).
-    var backlog: [ExpirationQueue.Entry] = []
-    var backlogHead = 0
-    var activeResolvers = 0
-    var mountQueues: [String: MountWorkQueue] = [:]
-
-    // Timer.
-    var timerTask: Task<Void, Never>?
-    var timerDeadline: Int64?
-    var timerGeneration: UInt64 = 0
-    /// Clock time (ms) of the last wake-up, for `Configuration.timerResolution`.
-    var lastTimerFire: Int64 = 0
-
-    // Lifecycle.
-    var restoreState = RestoreState.notStarted
-    var restoreTask: Task<Void, Never>?
+    var machine: ExpiryStateMachine
+    let tasks = ExpirationTaskGroup()
     var restoreWaiters: [CheckedContinuation<LeaseRestoreReport, any Error>] = []
-    var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    var stopped = false
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Actions whose I/O has not ended (for `waitUntilIdle`).
+    private var actionsInFlight = 0
 
     package init(
-        storage: any StorageBackend, revoker: any LeaseRevoker, clock: any LeaseClock = SystemLeaseClock(),
+        storage: any StorageBackend, revoker: any LeaseRevoker, clock: any CoreClock = SystemClock(),
         configuration: Configuration = Configuration()
     ) {
         self.store = LeaseStore(backend: storage)
@@ -85,115 +65,151 @@ package actor ExpirationManager {
         self.clock = clock
         self.configuration = configuration
         self.limiter = MountConcurrencyLimiter(limit: configuration.revocationConcurrencyPerMount)
+        self.machine = ExpiryStateMachine(configuration: configuration)
     }
 
-    /// Stops timers and restore (on seal). Engine calls in flight finish on their own; leases
-    /// are all in storage, so the next `restore()` picks up where this left off.
-    package func stop() {
-        stopped = true
-        timerTask?.cancel()
-        timerTask = nil
-        timerDeadline = nil
-        restoreTask?.cancel()
-        for waiter in idleWaiters { waiter.resume() }
-        idleWaiters = []
+    /// On seal: no new work; the task group is cancelled and awaited, so nothing of this
+    /// manager runs once this returns. An engine call cut short is no failed attempt: leases
+    /// are all in storage and the next unseal's `restore()` picks up where this left off.
+    package func stop() async {
+        machine.stop()
+        resumeIdleWaiters()
+        await tasks.shutDown()
     }
 
     /// Leases in the in-memory expiry queue (not counting those being revoked or irrevocable).
-    package var queuedCount: Int { queue.count }
+    package var queuedCount: Int { machine.queue.count }
 
-    // MARK: Claims
+    /// Runs `work` in the manager's task group, for work a request starts and does not wait
+    /// for (asynchronous revocation, tidy) and the core's token sweep: it ends (cancelled) with
+    /// this unseal. Dropped when the manager is stopped.
+    package func runInBackground(_ work: @escaping @Sendable () async -> Void) {
+        tasks.add(priority: nil, work)
+    }
 
-    func claim(_ id: String) throws(LeaseError) {
-        guard !stopped else { throw LeaseError(.unavailable, "the expiration manager is stopped") }
-        guard claimed.insert(id).inserted else {
-            throw LeaseError(.busy, "lease \(id) is being revoked or renewed; try again")
+    // MARK: Performing the state machine's actions
+
+    /// Performs `actions` (each storage or engine action as a child task that reports back)
+    /// and wakes idle waiters if nothing is left to do.
+    func perform(_ actions: [ExpiryAction]) {
+        for action in actions {
+            switch action {
+            case .wakeUp:
+                startTimerIfNeeded()
+                tasks.interruptTimer()
+            case .load(let entries):
+                run { await self.load(entries) }
+            case .revoke(let mount, let items):
+                run { await self.revoke(items, on: mount) }
+            case .persist(let commit):
+                run { await self.persist(commit) }
+            case .deleteKeys(let keys):
+                run { [store] in try? await store.deleteKeys(keys) }
+            case .remove(let leases):
+                run { [store] in try? await store.apply(leases.map { .remove($0) }, background: true) }
+            case .removeDropped(let lease):
+                run {
+                    try? await self.store.remove(lease)
+                    _ = await self.release(lease.id, reschedule: nil)
+                }
+            case .removeIfPresent(let id):
+                run { try? await self.removeIfPresent(id) }
+            }
+        }
+        if !idleWaiters.isEmpty && isIdle { resumeIdleWaiters() }
+    }
+
+    /// Runs an action's I/O in the task group at expiry priority; idle waits for it.
+    private func run(_ work: @escaping @Sendable () async -> Void) {
+        actionsInFlight += 1
+        tasks.add(priority: configuration.revocationPriority) {
+            await work()
+            await self.actionFinished()
         }
     }
 
-    /// Ends a claim; puts the id back in the queue at `reschedule` if given. Returns true when the
-    /// lease was force-revoked meanwhile: the caller must then delete it from storage.
+    private func actionFinished() {
+        actionsInFlight -= 1
+        perform([])
+    }
+
+    /// Ends a claim (see `ExpiryStateMachine.release`). True when the lease was force-revoked
+    /// meanwhile: the caller must then delete it from storage.
     func release(_ id: String, reschedule: Int64?) -> Bool {
-        claimed.remove(id)
-        if dropped.remove(id) != nil {
-            queue.cancel(id)
-            checkIdle()
-            return true
-        }
-        if let reschedule, !stopped {
-            queue.schedule(id, at: reschedule)
-            armTimer()
-        }
-        checkIdle()
-        return false
+        let (dropped, actions) = machine.release(id, reschedule: reschedule)
+        perform(actions)
+        return dropped
+    }
+
+    func schedule(_ id: String, at time: Date) {
+        perform(machine.schedule(id, at: milliseconds(time)))
+    }
+
+    func removeIfPresent(_ id: String) async throws {
+        if let lease = try await store.load(id) { try await store.remove(lease) }
     }
 
     nonisolated func milliseconds(_ date: Date) -> Int64 { LeaseStorageLayout.milliseconds(date) }
 
     // MARK: Timer
 
-    /// Makes sure a timer sleeps until the queue's next deadline (re-armed when an earlier one
-    /// is scheduled).
-    func armTimer() {
-        guard !stopped, let next = queue.nextDeadline else { return }
-        let wake = max(next, lastTimerFire + Int64(configuration.timerResolution * 1000))
-        if timerTask != nil, let armed = timerDeadline, armed <= wake { return }
-        timerTask?.cancel()
-        timerGeneration &+= 1
-        let generation = timerGeneration
-        timerDeadline = wake
-        timerTask = Task(priority: configuration.revocationPriority) {
-            await self.sleepThenFire(until: wake, generation: generation)
+    private func startTimerIfNeeded() {
+        guard !machine.stopped, !tasks.hasTimer else { return }
+        tasks.startTimer(priority: configuration.revocationPriority) { interrupt in
+            await self.runTimer(interrupt)
         }
     }
 
-    /// Off the actor: the sleep must not hold it.
-    private nonisolated func sleepThenFire(until deadline: Int64, generation: UInt64) async {
-        do {
-            try await clock.sleep(until: LeaseStorageLayout.date(milliseconds: deadline))
-        } catch {
-            return
+    /// Sleeps on the clock until the armed wake-up, reports it, and again; an earlier wake-up
+    /// (or stop) interrupts the sleep. Ends when the manager stops.
+    private nonisolated func runTimer(_ interrupts: ExpirationTaskGroup.TimerInterrupts) async {
+        while let (deadline, interrupted) = await nextWakeUp(interrupts) {
+            guard let deadline else {
+                await interrupted.wait()
+                continue
+            }
+            let clock = self.clock
+            let fired = await withTaskGroup(of: Bool.self) { race in
+                race.addTask { (try? await clock.sleep(until: LeaseStorageLayout.date(milliseconds: deadline))) != nil }
+                race.addTask {
+                    await interrupted.wait()
+                    return false
+                }
+                let first = await race.next() ?? false
+                race.cancelAll()
+                return first
+            }
+            if fired { await timerFired() }
         }
-        await timerFired(generation: generation)
     }
 
-    private func timerFired(generation: UInt64) {
-        guard generation == timerGeneration, !stopped else { return }
-        timerTask = nil
-        timerDeadline = nil
-        let now = milliseconds(clock.now)
-        lastTimerFire = now
-        for entry in queue.popDue(now: now) where !claimed.contains(entry.id) {
-            claimed.insert(entry.id)
-            backlog.append(entry)
-        }
-        startResolvers()
-        armTimer()
-        checkIdle()
+    private func nextWakeUp(
+        _ interrupts: ExpirationTaskGroup.TimerInterrupts
+    ) -> (Int64?, ExpirationTaskGroup.TimerInterrupts.Signal)? {
+        guard !machine.stopped else { return nil }
+        return (machine.wakeUp, interrupts.next())
+    }
+
+    private func timerFired() {
+        perform(machine.timerFired(now: clock.now))
     }
 
     // MARK: Idle (tests and benchmarks)
 
-    /// Returns once nothing is due at the clock's current time and no revocation, restore or
-    /// claimed operation is in progress. Tests advance a `TestLeaseClock` and then await this
-    /// instead of sleeping.
+    /// Returns once nothing is due at the clock's current time and no revocation, restore,
+    /// claimed operation or storage clean-up is in progress. Tests advance a `ManualClock`
+    /// and then await this instead of sleeping.
     package func waitUntilIdle() async {
         if isIdle { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    var isIdle: Bool {
-        if stopped { return true }
-        if case .running = restoreState { return false }
-        guard claimed.isEmpty, backlogHead == backlog.count, activeResolvers == 0, mountQueues.isEmpty else {
-            return false
-        }
-        if let next = queue.nextDeadline, next <= milliseconds(clock.now) { return false }
-        return true
+    /// Once stopped, actions still queued never run: nothing is left to wait for.
+    private var isIdle: Bool {
+        machine.stopped || (actionsInFlight == 0 && machine.isIdle(now: clock.now))
     }
 
-    func checkIdle() {
-        guard !idleWaiters.isEmpty, isIdle else { return }
+    private func resumeIdleWaiters() {
         let waiters = idleWaiters
         idleWaiters = []
         for waiter in waiters { waiter.resume() }

@@ -1,6 +1,6 @@
 import Foundation
 
-package enum LeaseChange: Sendable {
+package enum LeaseChange: Sendable, Equatable {
     case update(LeaseEntry, previous: LeaseEntry)
     case remove(LeaseEntry)
 }

@@ -6,15 +6,28 @@ import Synchronization
 /// transaction each would be bounded by the disk's fsync rate, not by the engine. Each caller
 /// still gets all-or-nothing for its own operations: a merged batch that fails is retried one
 /// caller at a time, so one bad write cannot fail the others.
+///
+/// No task of its own: the writer that finds no commit in progress commits its operations and
+/// those of the writers waiting, then hands the turn to the next waiter (if any), who commits
+/// in its own task and at its own priority.
 package final class StorageWriteBatcher: Sendable {
+    /// How a waiting writer is resumed.
+    private enum Turn {
+        /// Its operations were committed by another writer.
+        case committed
+        /// It commits now (its operations and those waiting).
+        case commit
+    }
+
     private struct Waiting {
         var operations: [StorageOperation]
-        var continuation: CheckedContinuation<Void, any Error>
+        var continuation: CheckedContinuation<Turn, any Error>
     }
 
     private struct State {
         var waiting: [Waiting] = []
-        var flushing = false
+        /// A writer holds the turn (committing, or resumed to commit).
+        var committing = false
     }
 
     private let backend: any StorageBackend
@@ -29,58 +42,77 @@ package final class StorageWriteBatcher: Sendable {
     /// Returns once `operations` are committed (atomically together).
     package func write(_ operations: [StorageOperation]) async throws {
         guard !operations.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let startFlusher = state.withLock { state in
-                state.waiting.append(Waiting(operations: operations, continuation: continuation))
-                if state.flushing { return false }
-                state.flushing = true
+        let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
+            let commitNow = state.withLock { state in
+                if state.committing {
+                    state.waiting.append(Waiting(operations: operations, continuation: continuation))
+                    return false
+                }
+                state.committing = true
                 return true
             }
-            if startFlusher {
-                // Inherits the caller's priority: request-path writers are not slowed down by
-                // a flusher started from a background revocation.
-                Task { await self.flush() }
+            if commitNow { continuation.resume(returning: .commit) }
+        }
+        guard case .commit = turn else { return }
+        let others = takeWaiting(after: operations.count)
+        let result = await commit(operations, with: others)
+        passTurn()
+        try result.get()
+    }
+
+    /// The waiting writers whose operations fit in this commit, in order.
+    private func takeWaiting(after ownCount: Int) -> [Waiting] {
+        state.withLock { state in
+            var count = ownCount
+            var taken = 0
+            for waiting in state.waiting {
+                if count + waiting.operations.count > maxOperationsPerCommit { break }
+                count += waiting.operations.count
+                taken += 1
             }
+            let batch = Array(state.waiting.prefix(taken))
+            state.waiting.removeFirst(taken)
+            return batch
         }
     }
 
-    private func flush() async {
-        while true {
-            let batch = state.withLock { state -> [Waiting] in
-                var count = 0
-                var taken = 0
-                for waiting in state.waiting {
-                    if taken > 0 && count + waiting.operations.count > maxOperationsPerCommit { break }
-                    count += waiting.operations.count
-                    taken += 1
-                }
-                if taken == 0 { state.flushing = false }
-                let batch = Array(state.waiting.prefix(taken))
-                state.waiting.removeFirst(taken)
-                return batch
+    /// The next waiter commits; none: the turn is free.
+    private func passTurn() {
+        let next = state.withLock { state -> Waiting? in
+            guard !state.waiting.isEmpty else {
+                state.committing = false
+                return nil
             }
-            if batch.isEmpty { return }
-            await commit(batch)
+            return state.waiting.removeFirst()
         }
+        next?.continuation.resume(returning: .commit)
     }
 
-    private func commit(_ batch: [Waiting]) async {
+    /// Commits `own` with the others' operations; resumes the others and returns the result
+    /// for `own`.
+    private func commit(_ own: [StorageOperation], with others: [Waiting]) async -> Result<Void, any Error> {
         do {
-            try await backend.transaction(batch.flatMap(\.operations))
-            for waiting in batch { waiting.continuation.resume() }
+            try await backend.transaction(own + others.flatMap(\.operations))
+            for waiting in others { waiting.continuation.resume(returning: .committed) }
+            return .success(())
         } catch {
-            guard batch.count > 1 else {
-                batch[0].continuation.resume(throwing: error)
-                return
-            }
-            for waiting in batch {
-                do {
-                    try await backend.transaction(waiting.operations)
-                    waiting.continuation.resume()
-                } catch {
-                    waiting.continuation.resume(throwing: error)
-                }
+            guard !others.isEmpty else { return .failure(error) }
+        }
+        let result: Result<Void, any Error>
+        do {
+            try await backend.transaction(own)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        for waiting in others {
+            do {
+                try await backend.transaction(waiting.operations)
+                waiting.continuation.resume(returning: .committed)
+            } catch {
+                waiting.continuation.resume(throwing: error)
             }
         }
+        return result
     }
 }

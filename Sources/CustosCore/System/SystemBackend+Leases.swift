@@ -67,7 +67,7 @@ extension SystemBackend {
         guard LeaseID.isValid(id), let lease = try await manager.lookup(id) else {
             throw CustosError.badRequest("invalid lease")
         }
-        return LogicalResponse(data: LeaseLookupData(lease, now: core.settings.leaseClock.now))
+        return LogicalResponse(data: LeaseLookupData(lease, now: core.settings.clock.now))
     }
 
     private func listLeases(_ prefix: String, _ request: LogicalRequest, _ manager: ExpirationManager) async throws -> LogicalResponse {
@@ -106,7 +106,7 @@ extension SystemBackend {
         let id = try leaseID(parameters, urlID: urlID)
         guard LeaseID.isValid(id) else { throw CustosError.badRequest("invalid lease ID") }
         if parameters.sync?.value == false {
-            Task { try? await manager.revoke(id) }
+            await manager.runInBackground { try? await manager.revoke(id) }
             return LogicalResponse(statusCode: 202)
         }
         do {
@@ -136,7 +136,7 @@ extension SystemBackend {
             }
         }
         if parameters.sync?.value == false {
-            Task { try? await work() }
+            await manager.runInBackground { try? await work() }
             return LogicalResponse(statusCode: 202)
         }
         try await work()
@@ -158,7 +158,7 @@ extension SystemBackend {
     private func tidyLeases(_ request: LogicalRequest, _ manager: ExpirationManager) async throws -> LogicalResponse {
         try Self.require(request, [.update, .create])
         let logger = core.logger
-        Task {
+        await manager.runInBackground {
             do {
                 let report = try await manager.tidy()
                 logger.info("lease tidy finished", metadata: [

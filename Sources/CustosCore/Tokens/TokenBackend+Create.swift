@@ -82,7 +82,7 @@ extension TokenBackend {
             ttl = settings.maxLeaseTTL
         }
 
-        let now = tokens.now()
+        let now = tokens.clock.now
         let entry = TokenEntry(
             accessor: "",
             policies: tokenPolicies,

@@ -90,7 +90,7 @@ extension TokenBackend {
         if token.isEmpty, request.operation == .read { return try await lookupSelf(request) }
         let given = try Self.requiredString(token, name: "token")
         guard let entry = try await tokens.lookup(given) else { throw CustosError(.permissionDenied, "bad token") }
-        return LogicalResponse(data: LookupData(entry, id: given, now: tokens.now()))
+        return LogicalResponse(data: LookupData(entry, id: given, now: tokens.clock.now))
     }
 
     func lookupSelf(_ request: LogicalRequest) async throws -> LogicalResponse {
@@ -99,14 +99,14 @@ extension TokenBackend {
         // A use-limited token is re-read: this request used one of its uses, and on its last use
         // Vault shows `num_uses` -1. Any other entry is as authorisation just read it.
         let entry = caller.entry.numUses == 0 ? caller.entry : (try await tokens.storedEntry(token) ?? caller.entry)
-        return LogicalResponse(data: LookupData(entry, id: token, now: tokens.now()))
+        return LogicalResponse(data: LookupData(entry, id: token, now: tokens.clock.now))
     }
 
     func lookupAccessor(_ request: LogicalRequest) async throws -> LogicalResponse {
         try SystemBackend.require(request, [.update, .create])
         let accessor = try Self.requiredString(try request.decode(AccessorParameter.self).accessor, name: "accessor")
         guard let entry = try await tokens.lookup(accessor: accessor) else { throw CustosError.badRequest("invalid accessor") }
-        return LogicalResponse(data: LookupData(entry, id: "", now: tokens.now()))
+        return LogicalResponse(data: LookupData(entry, id: "", now: tokens.clock.now))
     }
 
     /// LIST `accessors` (sudo): every live token's accessor.

@@ -15,8 +15,8 @@ package struct TokenRenewal: Sendable {
 package final class TokenStore: Sendable {
     private let storage: any StorageBackend
     private let salt: EncryptionKey
-    /// Injectable so tests can move time instead of sleeping.
-    package let now: @Sendable () -> Date
+    /// The core's clock: tests move it instead of sleeping.
+    package let clock: any CoreClock
     /// Token changes (use counts, renewals, revocations) are read-modify-write: one at a time.
     private let changes = AsyncSerialLock()
     private let decoded = DecodedTokenCache()
@@ -30,23 +30,23 @@ package final class TokenStore: Sendable {
     static let accessorPrefix = "sys/token/accessor/"
     static let parentPrefix = "sys/token/parent/"
 
-    private init(storage: any StorageBackend, salt: EncryptionKey, now: @escaping @Sendable () -> Date) {
+    private init(storage: any StorageBackend, salt: EncryptionKey, clock: any CoreClock) {
         self.storage = storage
         self.salt = salt
-        self.now = now
+        self.clock = clock
     }
 
     /// Loads the salt, creating it on first use.
-    package static func open(storage: any StorageBackend, now: @escaping @Sendable () -> Date = { Date() }) async throws -> TokenStore {
+    package static func open(storage: any StorageBackend, clock: any CoreClock) async throws -> TokenStore {
         if let existing = try await storage.get(saltKey) {
             guard let salt = EncryptionKey(bytes: existing) else {
                 throw CustosError(.internal, "the token salt is corrupt")
             }
-            return TokenStore(storage: storage, salt: salt, now: now)
+            return TokenStore(storage: storage, salt: salt, clock: clock)
         }
         let salt = EncryptionKey.random()
         try await storage.put(saltKey, salt.symmetricKey.withUnsafeBytes { Data($0) })
-        return TokenStore(storage: storage, salt: salt, now: now)
+        return TokenStore(storage: storage, salt: salt, clock: clock)
     }
 
     package func observeLeases(_ observer: any TokenLeaseObserver) {
@@ -80,7 +80,7 @@ package final class TokenStore: Sendable {
     package func createRootToken(id: String? = nil) async throws -> String {
         let entry = TokenEntry(
             accessor: "", policies: ["root"], displayName: "root", path: "auth/token/root",
-            creationTime: now(), ttl: 0, meta: [:])
+            creationTime: clock.now, ttl: 0, meta: [:])
         return try await create(entry, id: id)
     }
 
@@ -151,7 +151,7 @@ package final class TokenStore: Sendable {
 
     private func live(saltedID: String) async throws -> TokenEntry? {
         guard let entry = try await stored(saltedID), !entry.isUsedUp else { return nil }
-        let now = now()
+        let now = clock.now
         if entry.isExpired(at: now) {
             try await revokeTree(saltedID: entry.saltedID)
             return nil
@@ -197,7 +197,7 @@ package final class TokenStore: Sendable {
         let renewal = try await changes.withLock { () async throws -> TokenRenewal in
             guard var current = try await stored(entry.saltedID) else { throw CustosError.badRequest("token not found") }
             guard current.renewable, current.expireTime != nil else { throw CustosError.badRequest("lease is not renewable") }
-            let now = now()
+            let now = clock.now
             let periodic = current.period > 0
             let requested = periodic ? current.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? current.ttl)
             let limits = periodic ? [current.explicitMaxTTL] : [current.explicitMaxTTL, maxTTL]
@@ -280,7 +280,7 @@ package final class TokenStore: Sendable {
     /// stored by a version before token leases, or a crash between the token and its lease).
     @discardableResult
     package func revokeExpired() async throws -> Int {
-        let now = now()
+        let now = clock.now
         var expired = 0
         for key in try await storage.scan(prefix: Self.idPrefix) {
             guard let entry = try await stored(key), entry.isExpired(at: now) else { continue }

@@ -7,6 +7,8 @@ import Foundation
 /// connection's `password_policy`, else Vault's default policy.
 struct CredentialGenerator: Sendable {
     let passwords: PasswordPolicyStore?
+    /// The core's clock, for a template's `unix_time` and `timestamp`.
+    let clock: any CoreClock
 
     /// The fields a database username template may read, as in Vault.
     static let templateFields = ["DisplayName", "RoleName"]
@@ -23,7 +25,7 @@ struct CredentialGenerator: Sendable {
     func username(template: String, pluginDefault: String?, displayName: String, roleName: String) throws -> String {
         let text = !template.isEmpty ? template : (pluginDefault.flatMap { $0.isEmpty ? nil : $0 } ?? UsernameTemplate.Defaults.postgreSQL)
         do {
-            return try UsernameTemplate(text).render(.init(data: ["DisplayName": displayName, "RoleName": roleName]))
+            return try UsernameTemplate(text).render(.init(data: ["DisplayName": displayName, "RoleName": roleName], now: clock.now))
         } catch {
             throw CustosError(.internal, "unable to generate username: \(error.message)")
         }
@@ -36,5 +38,5 @@ struct CredentialGenerator: Sendable {
 }
 
 extension DatabaseEngine {
-    var credentials: CredentialGenerator { CredentialGenerator(passwords: context.passwords) }
+    var credentials: CredentialGenerator { CredentialGenerator(passwords: context.passwords, clock: context.clock) }
 }

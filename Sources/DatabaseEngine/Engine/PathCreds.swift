@@ -50,7 +50,7 @@ extension DatabaseEngine {
         do {
             created = try await client.newUser(NewUserRequest(
                 connection: connections.connectionID(role.dbName), username: username, password: password,
-                expiration: Date().addingTimeInterval(Double(ttl)), statements: role.creationStatements,
+                expiration: context.clock.now.addingTimeInterval(Double(ttl)), statements: role.creationStatements,
                 rollbackStatements: role.rollbackStatements))
         } catch {
             throw DatabaseEngineError.api(error, doing: "failed to create database credentials")
@@ -104,7 +104,7 @@ extension DatabaseEngine {
         do {
             try await client.renewUser(RenewUserRequest(
                 connection: connections.connectionID(data.connection), username: data.username,
-                expiration: Date().addingTimeInterval(Double(ttl.seconds)), statements: statements))
+                expiration: context.clock.now.addingTimeInterval(Double(ttl.seconds)), statements: statements))
         } catch {
             throw DatabaseEngineError.api(error, doing: "failed to renew database user")
         }

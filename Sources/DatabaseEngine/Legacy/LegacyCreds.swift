@@ -30,7 +30,7 @@ extension LegacyPostgreSQLEngine {
         let caps = [lease.leaseMax, request.mount.config.maxLeaseTTL, context.system.maxLeaseTTL].filter { $0 > 0 }
         let ttl = min(lease.lease, caps.min() ?? lease.lease)
         var random = SystemRandomNumberGenerator()
-        let username = Self.username(displayName: request.caller?.displayName ?? "", now: Date(), random: &random)
+        let username = Self.username(displayName: request.caller?.displayName ?? "", now: context.clock.now, random: &random)
         let password = UUID().uuidString.lowercased()
         let planned = CredentialLeaseData(connection: Self.connectionName, role: name, username: username)
         let ticket = try await context.leases.beginIssue(for: request, keeping: planned)
@@ -38,7 +38,7 @@ extension LegacyPostgreSQLEngine {
         do {
             _ = try await client.newUser(NewUserRequest(
                 connection: connections.connectionID(Self.connectionName), username: username, password: password,
-                expiration: Date().addingTimeInterval(Double(ttl)), statements: [role.sql]))
+                expiration: context.clock.now.addingTimeInterval(Double(ttl)), statements: [role.sql]))
         } catch {
             throw DatabaseEngineError.api(error, doing: "failed to create credentials")
         }
@@ -71,7 +71,7 @@ extension LegacyPostgreSQLEngine {
         do {
             try await client.renewUser(RenewUserRequest(
                 connection: connections.connectionID(Self.connectionName), username: data.username,
-                expiration: Date().addingTimeInterval(Double(ttl.seconds))))
+                expiration: context.clock.now.addingTimeInterval(Double(ttl.seconds))))
         } catch {
             throw DatabaseEngineError.api(error, doing: "failed to renew credentials")
         }

@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Logging
 import Synchronization
@@ -79,7 +80,7 @@ struct FakeIssuingEngine: SecretsEngine {
 struct LeaseTestCore {
     let core: Core
     let storage: InMemoryStorage
-    let clock: TestLeaseClock
+    let clock: ManualClock
     let objects: ExternalObjects
     let root: String
     let keys: [[UInt8]]
@@ -87,7 +88,7 @@ struct LeaseTestCore {
     static func make(
         storage: InMemoryStorage = InMemoryStorage(), mountConfig: MountConfig = MountConfig(),
         systemMaxTTL: Int64 = 768 * 3600, objects: ExternalObjects = ExternalObjects(),
-        clock: TestLeaseClock = TestLeaseClock()
+        clock: ManualClock = ManualClock()
     ) async throws -> LeaseTestCore {
         let core = makeCore(storage: storage, systemMaxTTL: systemMaxTTL, objects: objects, clock: clock)
         let result = try await core.initialize(
@@ -97,10 +98,9 @@ struct LeaseTestCore {
         return LeaseTestCore(core: core, storage: storage, clock: clock, objects: objects, root: result.rootToken, keys: result.keys)
     }
 
-    static func makeCore(storage: InMemoryStorage, systemMaxTTL: Int64, objects: ExternalObjects, clock: TestLeaseClock) -> Core {
+    static func makeCore(storage: InMemoryStorage, systemMaxTTL: Int64, objects: ExternalObjects, clock: ManualClock) -> Core {
         var settings = CoreSettings(maxLeaseTTL: systemMaxTTL)
-        settings.leaseClock = clock
-        settings.now = { clock.now }
+        settings.clock = clock
         var configuration = ExpirationManager.Configuration()
         configuration.retryPolicy = RevocationRetryPolicy(baseDelay: 1, maxDelay: 1, maxAttempts: 2, jitter: 0)
         settings.expiration = configuration

@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Synchronization
 import Testing
@@ -77,7 +78,7 @@ import Testing
 
     @Test func restartRestoresLeasesAndRevokesThoseThatExpiredWhileSealed() async throws {
         let storage = InMemoryStorage()
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let objects = ExternalObjects()
         let fixture = try await LeaseTestCore.make(storage: storage, objects: objects, clock: clock)
         let short = try await fixture.issue(#"{"ttl": 10}"#)
@@ -99,7 +100,7 @@ import Testing
 
     @Test func writeAheadRecordLeftByACrashIsRolledBackOnUnseal() async throws {
         let storage = InMemoryStorage()
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let objects = ExternalObjects()
         let fixture = try await LeaseTestCore.make(storage: storage, objects: objects, clock: clock)
         let mount = try #require(fixture.core.runtime.withLock { $0?.mounts.match("fake/x") })

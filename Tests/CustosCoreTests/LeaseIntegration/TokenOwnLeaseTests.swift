@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Synchronization
 import Testing
@@ -69,7 +70,7 @@ import Testing
 
     @Test func aTokenThatExpiredWhileTheServerWasDownIsRevokedAtRestore() async throws {
         let storage = InMemoryStorage()
-        let clock = TestLeaseClock()
+        let clock = ManualClock()
         let objects = ExternalObjects()
         let fixture = try await LeaseTestCore.make(storage: storage, objects: objects, clock: clock)
         let created = try await child(fixture, #"{"ttl": "60s"}"#)

@@ -1,6 +1,7 @@
+@testable import CustosCore
+import CustosTesting
 import Foundation
 import Testing
-@testable import CustosCore
 
 @Suite struct ExpirationManagerOperationTests {
     @Test func renewExtendsFromNowAndMovesTheExpiry() async throws {

@@ -1,15 +1,16 @@
 import Foundation
 @testable import CustosCore
+import CustosTesting
 
 /// A manager over in-memory (or given) storage, a hand-driven clock and a fake engine.
 struct LeaseFixture {
     let storage: any StorageBackend
-    let clock: TestLeaseClock
+    let clock: ManualClock
     let revoker: FakeLeaseRevoker
     let manager: ExpirationManager
 
     init(
-        storage: any StorageBackend = InMemoryStorage(), clock: TestLeaseClock = TestLeaseClock(),
+        storage: any StorageBackend = InMemoryStorage(), clock: ManualClock = ManualClock(),
         revoker: FakeLeaseRevoker = FakeLeaseRevoker(), retry: RevocationRetryPolicy = .deterministic,
         perMount: Int = 8
     ) {

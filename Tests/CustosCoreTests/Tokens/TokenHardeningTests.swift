@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Testing
 
@@ -92,7 +93,7 @@ struct TokenHardeningTests {
         var lastTTL: Int64 = 0
         var warned = false
         for _ in 0..<(Int(maxTTL / 1800) + 4) {
-            fixture.clock.advance(seconds: 1800)
+            fixture.clock.advance(by: 1800)
             do {
                 let response = try await fixture.call(.update, "auth/token/renew-self", #"{"increment": "1h"}"#, token: token)
                 lastTTL = response.auth?.leaseDuration ?? -1
@@ -106,7 +107,7 @@ struct TokenHardeningTests {
         }
         #expect(warned)
         #expect(lastTTL < 3600)
-        fixture.clock.advance(seconds: 3600)
+        fixture.clock.advance(by: 3600)
         #expect(await fixture.failure(.read, "auth/token/lookup-self", token: token) == .permissionDenied)
     }
 
@@ -129,7 +130,7 @@ struct TokenHardeningTests {
     @Test func renewalCappedByExplicitMaxCarriesTheWarning() async throws {
         let fixture = try await TokenTestCore.make()
         let token = try await fixture.createToken(#"{"policies": ["default"], "ttl": "2s", "explicit_max_ttl": "4s"}"#).clientToken
-        fixture.clock.advance(seconds: 1)
+        fixture.clock.advance(by: 1)
         let response = try await fixture.call(.update, "auth/token/renew-self", #"{"increment": "10s"}"#, token: token)
         #expect(response.auth?.leaseDuration == 3)
         #expect(response.warnings == ["TTL of \"10s\" exceeded the effective max_ttl of \"3s\"; TTL value is capped accordingly"])

@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Synchronization
 import Testing
@@ -110,9 +111,9 @@ import Testing
         let t = try await TokenTestCore.make()
         let parent = try await t.createToken(#"{"ttl":"10s","policies":["root"]}"#)
         let child = try await t.createToken(#"{"ttl":"1h"}"#, parent: parent.clientToken)
-        t.clock.advance(seconds: 9)
+        t.clock.advance(by: 9)
         try await t.call(.read, "auth/token/lookup-self", token: parent.clientToken)
-        t.clock.advance(seconds: 1)
+        t.clock.advance(by: 1)
         #expect(await t.failure(.read, "auth/token/lookup-self", token: parent.clientToken) == .permissionDenied)
         #expect(await t.failure(.read, "auth/token/lookup-self", token: child.clientToken) == .permissionDenied)
         // Cleaned up: no longer listed.
@@ -140,7 +141,7 @@ import Testing
         let long = try await t.createToken(#"{"ttl":"1h","policies":["default"]}"#)
         let tokens = try #require(t.core.runtime.withLock { $0?.tokens })
         #expect(try await tokens.revokeExpired() == 0)
-        t.clock.advance(seconds: 6)
+        t.clock.advance(by: 6)
         #expect(try await tokens.revokeExpired() == 1)
         let accessors = try await tokens.accessors()
         #expect(!accessors.contains(short.accessor))
@@ -150,19 +151,19 @@ import Testing
     @Test func renewalExtendsUpToTheExplicitMaxAndPeriodicTokensRenewByTheirPeriod() async throws {
         let t = try await TokenTestCore.make()
         let capped = try await t.createToken(#"{"policies":["default"],"ttl":"10s","explicit_max_ttl":"25s"}"#)
-        t.clock.advance(seconds: 8)
+        t.clock.advance(by: 8)
         let renewed = try await t.call(.update, "auth/token/renew-self", #"{"increment":"10s"}"#, token: capped.clientToken)
         #expect(renewed.auth?.leaseDuration == 10)
-        t.clock.advance(seconds: 8)
+        t.clock.advance(by: 8)
         let again = try await t.call(.update, "auth/token/renew-self", #"{"increment":"100s"}"#, token: capped.clientToken)
         #expect(again.auth?.leaseDuration == 9)   // capped at creation + 25 s
-        t.clock.advance(seconds: 9)
+        t.clock.advance(by: 9)
         #expect(await t.failure(.read, "auth/token/lookup-self", token: capped.clientToken) == .permissionDenied)
 
         let periodic = try await t.createToken(#"{"policies":["default"],"period":"20s"}"#)
         #expect(periodic.leaseDuration == 20)
         for _ in 0..<3 {
-            t.clock.advance(seconds: 15)
+            t.clock.advance(by: 15)
             let renewal = try await t.call(.update, "auth/token/renew", #"{"token":"\#(periodic.clientToken)","increment":"1h"}"#, token: t.root)
             #expect(renewal.auth?.leaseDuration == 20)
         }

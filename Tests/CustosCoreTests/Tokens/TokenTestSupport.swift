@@ -1,28 +1,21 @@
 @testable import CustosCore
+import CustosTesting
 import Foundation
 import Logging
-import Synchronization
 import Testing
-
-/// A clock tests move by hand, so expiry is tested without sleeping.
-final class TestClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-    var now: Date { current.withLock { $0 } }
-    func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
 
 /// An unsealed in-memory core with a root token, a KV mount at `secret/` and a movable clock.
 struct TokenTestCore {
     let core: Core
     let storage: InMemoryStorage
-    let clock: TestClock
+    let clock: ManualClock
     let root: String
 
     static func make() async throws -> TokenTestCore {
         let storage = InMemoryStorage()
-        let clock = TestClock()
+        let clock = ManualClock()
         var settings = CoreSettings()
-        settings.now = { clock.now }
+        settings.clock = clock
         let core = Core(physical: storage, settings: settings, engineTypes: [KVEngine.type], logger: Logger(label: "test"))
         let result = try await core.initialize(shares: 1, threshold: 1, initialMounts: [MountEntry(path: "secret/", type: "kv")])
         try await core.submitUnsealKey(result.keys[0])

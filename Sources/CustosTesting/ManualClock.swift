@@ -1,9 +1,10 @@
+import CustosCore
 import Foundation
 import Synchronization
 
-/// A clock that only moves when told (`advance`), for tests of anything built on
-/// `ExpirationManager`: sleepers wake exactly when time passes their deadline.
-package final class TestLeaseClock: LeaseClock {
+/// The core's clock for tests: it only moves when told (`advance`), and sleepers wake exactly
+/// when time passes their deadline, so expiry, rotation and sweeps are tested without sleeping.
+package final class ManualClock: CoreClock {
     private struct Sleeper {
         var deadline: Date
         var continuation: CheckedContinuation<Void, any Error>

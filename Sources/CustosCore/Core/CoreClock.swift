@@ -1,16 +1,17 @@
 import Foundation
 
-/// The expiration manager's time source, injected so tests drive time by hand
-/// (`TestLeaseClock`) instead of sleeping. Wall-clock `Date`s because lease expiries are
-/// absolute times that outlive the process.
-package protocol LeaseClock: Sendable {
+/// The core's one time source: token and lease expiry, lease lookups, static-role rotation,
+/// the token sweep. Injected (`CoreSettings.clock`) so tests drive time by hand
+/// (`ManualClock` in CustosTesting) instead of sleeping. Wall-clock `Date`s because expiries
+/// are absolute times that outlive the process.
+package protocol CoreClock: Sendable {
     var now: Date { get }
     /// Returns at or after `deadline`; throws `CancellationError` if the task is cancelled.
     func sleep(until deadline: Date) async throws
 }
 
 /// The real clock.
-package struct SystemLeaseClock: LeaseClock {
+package struct SystemClock: CoreClock {
     /// Longest single sleep: a wall-clock step (NTP, suspend) is noticed within this.
     private static let maximumNap: Double = 30
 
