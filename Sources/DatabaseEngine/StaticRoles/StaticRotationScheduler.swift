@@ -14,17 +14,10 @@ protocol StaticRotationPerformer: Sendable {
 
 /// The driver of `StaticRotationQueue`: loads the roles' timers, sleeps on the injected clock
 /// until the next one is due (or a role changes), performs due rotations with bounded
-<<<<<<< HEAD
 /// concurrency. It runs as work of the server's `EngineTaskHost` from its engine's start
 /// (unseal, enable) until `stop()` (seal, disable) or the server's graceful shutdown.
 actor StaticRotationScheduler {
-    nonisolated let clock: any LeaseClock
-=======
-/// concurrency. A `Service`: the engine runs it from its start (unseal, enable) and cancels it
-/// in `stop()` (seal, disable); in a `ServiceGroup` a graceful shutdown ends it too.
-actor StaticRotationScheduler: Service {
     nonisolated let clock: any CoreClock
->>>>>>> leasesm
     let logger: Logger
     private let tasks: EngineTaskHost
     private var queue: StaticRotationQueue
@@ -37,7 +30,6 @@ actor StaticRotationScheduler: Service {
     /// `stop()` calls waiting for a running schedule to end.
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
-<<<<<<< HEAD
     private enum Phase {
         case idle
         /// Handed to the task host, which may not have run it yet (or never will, once shut down).
@@ -48,10 +40,7 @@ actor StaticRotationScheduler: Service {
         case stopped
     }
 
-    init(clock: any LeaseClock, logger: Logger, tasks: EngineTaskHost, maxConcurrent: Int = 4) {
-=======
-    init(clock: any CoreClock, logger: Logger, maxConcurrent: Int = 4) {
->>>>>>> leasesm
+    init(clock: any CoreClock, logger: Logger, tasks: EngineTaskHost, maxConcurrent: Int = 4) {
         self.clock = clock
         self.logger = logger
         self.tasks = tasks
