@@ -136,7 +136,10 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd else { return try next(Any?.self).0 == .null }
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(Any?.self, .init(
+                codingPath: codingPath + [JSONPathKey(intValue: currentIndex)], debugDescription: "Unkeyed container is at end."))
+        }
         guard case .null = elements[currentIndex] else { return false }
         currentIndex += 1
         return true
