@@ -8,9 +8,8 @@ struct Route: Sendable {
     var relativePath: String
     /// `sys/` or `auth/token/`, which no one mounts or unmounts.
     var isBuiltin: Bool
-
-    /// How the backend's path table says the request is authorised.
-    var auth: PathAuthClass { backend.authClass(for: relativePath) }
+    /// How the backend's path table says the request is authorised (asked once per request).
+    var auth: PathAuthClass
 }
 
 extension Core {
@@ -34,7 +33,8 @@ extension Core {
             return nil
         }
         let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        return Route(mount: mount, backend: backend, relativePath: relative, isBuiltin: isBuiltin)
+        return Route(mount: mount, backend: backend, relativePath: relative, isBuiltin: isBuiltin,
+                     auth: backend.authClass(for: relative))
     }
 
     /// The request as the route's backend sees it.
