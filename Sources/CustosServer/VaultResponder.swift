@@ -7,7 +7,8 @@ import NIOCore
 
 /// Turns HTTP into logical requests and the core's answers into Vault's wire format.
 /// One responder for every path: routing is the core's job (mount table, longest prefix).
-struct VaultResponder: HTTPResponder {
+/// `TelemetryResponder` in front of it names the request and decodes its path, once.
+struct VaultResponder {
     typealias Context = VaultRequestContext
 
     let core: Core
@@ -17,10 +18,10 @@ struct VaultResponder: HTTPResponder {
     static let tokenHeader = HTTPField.Name("X-Vault-Token")!
     static let requestHeader = HTTPField.Name("X-Vault-Request")!
 
-    func respond(to request: Request, context: Context) async throws -> Response {
-        let requestID = RequestIdentity.id ?? UUID().uuidString.lowercased()
+    /// `path` is the request's path below `/v1/`, percent-decoded; nil when it is not below `/v1/`.
+    func respond(to request: Request, context: Context, id requestID: String, path: String?) async -> Response {
         do {
-            var logical = try await logicalRequest(from: request, id: requestID)
+            var logical = try await logicalRequest(from: request, id: requestID, path: path)
             let remote = context.remoteAddress
             (logical.remoteAddress, logical.remotePort) = (remote?.ipAddress ?? remote?.pathname, remote?.port)
             let response = try await core.handle(logical)
@@ -41,13 +42,8 @@ struct VaultResponder: HTTPResponder {
         }
     }
 
-    private func logicalRequest(from request: Request, id: String) async throws -> LogicalRequest {
-        let rawPath = request.uri.path
-        guard rawPath.hasPrefix("/v1/") else {
-            throw CustosError(.notFound, messages: [])
-        }
-        let path = String(String(rawPath.dropFirst(4)).removingPercentEncoding ?? String(rawPath.dropFirst(4)))
-        guard !path.isEmpty, !path.contains("\0") else { throw CustosError(.notFound, messages: []) }
+    private func logicalRequest(from request: Request, id: String, path: String?) async throws -> LogicalRequest {
+        guard let path, !path.isEmpty, !path.contains("\0") else { throw CustosError(.notFound, messages: []) }
 
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {

@@ -7,9 +7,17 @@ struct PluginCatalogPaths: SystemPathHandler {
     let catalog: PluginCatalog
     let supervisor: PluginSupervisor
 
-    var pathPrefixes: [String] { ["sys/plugins/catalog", "sys/plugins/reload/backend"] }
+    /// Vault's `plugins/catalog/*` root paths need sudo; the catalog's listing does not.
+    var paths: [EnginePath] {
+        let serve: EnginePath.Handler = { request, _ in try await handle(request.request) }
+        return [
+            EnginePath("plugins/catalog", help: "The plugin catalog.", everyOperation: serve),
+            EnginePath("plugins/catalog/{path*}", help: "Register, read and remove plugins.", auth: .sudo, everyOperation: serve),
+            EnginePath("plugins/reload/backend", help: "Restart a plugin's process.", everyOperation: serve),
+        ]
+    }
 
-    func handle(_ request: LogicalRequest) async throws -> LogicalResponse {
+    private func handle(_ request: LogicalRequest) async throws -> LogicalResponse {
         do {
             return try await route(request)
         } catch let error as PluginHostError {
@@ -33,11 +41,9 @@ struct PluginCatalogPaths: SystemPathHandler {
             break
         }
         let prefix = "sys/plugins/catalog/database/"
+        // The table routes only catalog paths here.
         guard path.hasPrefix(prefix) else {
-            if path.hasPrefix("sys/plugins/catalog/") {
-                throw CustosError.badRequest("unsupported plugin type: only \"database\" plugins exist in Custos")
-            }
-            throw CustosError(.notFound, "no handler for route \"\(request.path)\". route entry not found.")
+            throw CustosError.badRequest("unsupported plugin type: only \"database\" plugins exist in Custos")
         }
         let name = String(path.dropFirst(prefix.count))
         switch request.operation {

@@ -12,15 +12,18 @@ package struct LogicalRequest: Sendable {
     package var operation: LogicalOperation
     /// Path below `/v1/`, without a leading slash (`secret/foo`, `sys/mounts/kv`).
     package var path: String
-    /// The raw JSON body, if any. Decoded by the path that serves the request.
-    package var body: Data?
+    /// The request's data, decoded once when the request is made: the ACL's parameter checks,
+    /// the audit log and the path's typed parameters all read it.
+    package let data: RequestData
     /// Query parameters; for reads and lists they are the request's data (as in Vault).
-    package var query: [String: String]
+    package let query: [String: String]
     package var clientToken: String?
     package var remoteAddress: String?
     /// The client's port, for the audit log (Vault's `remote_port`).
     package var remotePort: Int?
 
+    /// `body` is the raw JSON body, if any: the body wins; without one (or with nothing but
+    /// whitespace) the query parameters are the data (reads, lists, `sys/health?x=y`).
     package init(
         id: String = UUID().uuidString.lowercased(),
         operation: LogicalOperation,
@@ -34,7 +37,7 @@ package struct LogicalRequest: Sendable {
         self.id = id
         self.operation = operation
         self.path = path
-        self.body = body
+        self.data = RequestData(body: body, query: query)
         self.query = query
         self.clientToken = clientToken
         self.remoteAddress = remoteAddress
@@ -42,25 +45,45 @@ package struct LogicalRequest: Sendable {
     }
 
     /// Decodes the request's data into a path's typed parameters.
-    /// The body wins; without a body, query parameters are the data (reads, lists, `sys/health?x=y`).
     package func decode<T: Decodable>(_ type: T.Type) throws(CustosError) -> T {
-        try RequestDecoding.decode(type, body: body, query: query)
+        try RequestDecoding.decode(type, from: data)
     }
 
     /// The request's data as a free-form JSON object (for engines such as KV that store it as is).
     package func dataObject() throws(CustosError) -> [String: JSONValue] {
-        guard let body, RequestDecoding.hasContent(body) else {
-            return query.mapValues { .string($0) }
+        switch data {
+        case .json(.object(let object)): return object
+        case .json: throw CustosError.badRequest("failed to parse JSON input: expected a JSON object")
+        case .malformed: throw RequestData.malformedError
         }
-        let value: JSONValue
+    }
+}
+
+/// A request's data: the JSON body (any value; paths want an object), or without a body the
+/// query parameters as strings. A body that is not JSON is refused by every path that reads the
+/// data and ignored by those that do not (`sys/seal`).
+package enum RequestData: Sendable, Equatable {
+    case json(JSONValue)
+    /// Not JSON, or JSON that `JSONValue` cannot hold (a number beyond `Double`, such as `1e400`):
+    /// kept for the typed decoding, which answers it as it always did (naming the field).
+    case malformed(Data)
+
+    static let malformedError = CustosError.badRequest("failed to parse JSON input: the request body is not valid JSON")
+
+    init(body: Data?, query: [String: String]) {
+        guard let body, Self.hasContent(body) else {
+            self = .json(.object(query.mapValues { .string($0) }))
+            return
+        }
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: body)
+            self = .json(try JSONDecoder().decode(JSONValue.self, from: body))
         } catch {
-            throw CustosError.badRequest("failed to parse JSON input: the request body is not valid JSON")
+            self = .malformed(body)
         }
-        guard case .object(let object) = value else {
-            throw CustosError.badRequest("failed to parse JSON input: expected a JSON object")
-        }
-        return object
+    }
+
+    /// A body of nothing but JSON whitespace counts as no body: the query is the data then.
+    static func hasContent(_ body: Data) -> Bool {
+        body.contains { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
     }
 }

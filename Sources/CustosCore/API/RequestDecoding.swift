@@ -1,31 +1,51 @@
 import Foundation
 
-/// Turns a request body into a path's parameter struct, with Vault's leniency (numbers and
+/// Turns a request's data into a path's parameter struct, with Vault's leniency (numbers and
 /// booleans may arrive as strings, because Vault's CLI sends every `k=v` as a string) and
 /// errors that name the offending field without echoing its value.
 package enum RequestDecoding {
-    package static func decode<T: Decodable>(_ type: T.Type, body: Data?, query: [String: String]) throws(CustosError) -> T {
-        let input: Data
-        if let body, hasContent(body) {
-            input = body
-        } else {
-            let object = query.mapValues { JSONValue.string($0) }
-            input = (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
+    package static func decode<T: Decodable>(_ type: T.Type, from data: RequestData) throws(CustosError) -> T {
+        let input: JSONValue
+        switch data {
+        case .json(let value): input = value
+        case .malformed(let body): return try decodeUnparsed(type, body: body)
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in ParameterKey(path.last?.stringValue ?? "") }
         let value: T
         do {
-            value = try decoder.decode(T.self, from: input)
+            value = try JSONValueDecoder.decode(T.self, from: input, at: [])
         } catch let error as DecodingError {
             throw CustosError.badRequest(describe(error))
         } catch {
             throw CustosError.badRequest("failed to parse JSON input")
         }
-        if let warnings = RequestWarnings.current, !(value is any OpenParameters) {
-            reportKeys(of: value, input: input, to: warnings)
+        if let warnings = RequestWarnings.current, !(value is any OpenParameters), case .object(let object) = input {
+            reportKeys(of: value, given: object, to: warnings)
         }
         return value
+    }
+
+    /// A body that did not parse into the request's data, decoded from its bytes with the same
+    /// key matching: its error names the field where the bytes are JSON (`{"increment": 1e400}`).
+    private static func decodeUnparsed<T: Decodable>(_ type: T.Type, body: Data) throws(CustosError) -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path.last?.stringValue ?? ""
+            return PropertyKey(stringValue: propertyName(forRequestKey: key) ?? "\u{0}" + key)
+        }
+        do {
+            return try decoder.decode(T.self, from: body)
+        } catch let error as DecodingError {
+            throw CustosError.badRequest(describe(error))
+        } catch {
+            throw CustosError.badRequest("failed to parse JSON input")
+        }
+    }
+
+    private struct PropertyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// A request key as a path struct's property name: exactly the documented snake_case
@@ -33,37 +53,23 @@ package enum RequestDecoding {
     /// (`explicitMaxTtl`, `Explicit_Max_TTL`, `default__lease_ttl`) matches no property and is
     /// ignored, as Vault ignores it: otherwise an ACL's parameter constraints, which see the raw
     /// key, could be walked around with an alternate spelling that the handler still honoured.
-    struct ParameterKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ requestKey: String) { stringValue = Self.propertyName(forRequestKey: requestKey) ?? "\u{0}" + requestKey }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-
-        /// nil unless `key` is lower-case snake_case: `[a-z0-9]+` joined by single underscores.
-        static func propertyName(forRequestKey key: String) -> String? {
-            let words = key.split(separator: "_", omittingEmptySubsequences: false)
-            guard words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } })
-            else { return nil }
-            return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }
-                .joined()
-        }
+    /// nil unless `key` is lower-case snake_case: `[a-z0-9]+` joined by single underscores.
+    static func propertyName(forRequestKey key: String) -> String? {
+        let words = key.split(separator: "_", omittingEmptySubsequences: false)
+        guard words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) } })
+        else { return nil }
+        return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }
+            .joined()
     }
 
     /// Tells the request's warning collector which top-level keys the struct knew (its stored
     /// properties, by reflection) so that ignored ones can be reported as Vault does.
-    private static func reportKeys<T>(of value: T, input: Data, to warnings: RequestWarnings) {
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: input) else { return }
+    private static func reportKeys<T>(of value: T, given object: [String: JSONValue], to warnings: RequestWarnings) {
         let properties = Set(Mirror(reflecting: value).children.compactMap(\.label))
         guard !properties.isEmpty else { return }
         let given = Set(object.keys)
-        let known = given.filter { key in ParameterKey.propertyName(forRequestKey: key).map(properties.contains) ?? false }
+        let known = given.filter { key in propertyName(forRequestKey: key).map(properties.contains) ?? false }
         warnings.decoded(given: given, known: known)
-    }
-
-    /// A body of nothing but JSON whitespace counts as no body: the query is the data then.
-    static func hasContent(_ body: Data) -> Bool {
-        body.contains { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
     }
 
     static func describe(_ error: DecodingError) -> String {

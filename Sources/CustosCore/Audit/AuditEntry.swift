@@ -61,9 +61,6 @@ package struct AuditMount: Sendable, Equatable {
     package var type: String
     package var accessor: String?
 
-    package static let system = AuditMount(point: "sys/", type: "system", accessor: nil)
-    package static let token = AuditMount(point: TokenBackend.mountPath, type: "token", accessor: nil)
-
     package init(point: String, type: String, accessor: String?) {
         self.point = point
         self.type = type

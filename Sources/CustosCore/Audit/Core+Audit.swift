@@ -6,19 +6,19 @@ import Logging
 extension Core {
     /// The request's trail through the audit devices; nil when none is enabled, and for the
     /// paths Vault serves outside its request handling (init, unseal, seal status, health).
-    func auditTrail(for request: LogicalRequest) -> AuditTrail? {
+    func auditTrail(for request: LogicalRequest, route: Route?) -> AuditTrail? {
         let (devices, generation) = auditBroker.snapshot
-        guard !devices.isEmpty, !Self.unauthenticatedPaths.contains(request.path) else { return nil }
+        guard !devices.isEmpty, route?.auth != .unauthenticated else { return nil }
         return AuditTrail(core: self, request: request, generation: generation)
     }
 
     /// The mount a path belongs to, and the response keys its engine leaves in clear there.
     func auditMount(for path: String, runtime: Runtime) -> (AuditMount?, Set<String>) {
-        if path == "sys" || path.hasPrefix("sys/") { return (.system, []) }
-        if path.hasPrefix(TokenBackend.mountPath) || path + "/" == TokenBackend.mountPath { return (.token, []) }
-        guard let (mount, _) = runtime.route(path) else { return (nil, []) }
-        let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        let keys = engineType(mount.type)?.auditNonHMACResponseKeys.keys(for: relative) ?? []
+        guard let route = route(path, runtime: runtime) else { return (nil, []) }
+        let mount = route.mount
+        // The built-in backends have no accessor in Vault's audit entries.
+        guard !route.isBuiltin else { return (AuditMount(point: mount.path, type: mount.type, accessor: nil), []) }
+        let keys = engineType(mount.type)?.auditNonHMACResponseKeys.keys(for: route.relativePath) ?? []
         return (AuditMount(point: mount.path, type: mount.type, accessor: mount.accessor), keys)
     }
 

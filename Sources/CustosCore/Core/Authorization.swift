@@ -13,50 +13,26 @@ package struct RequestCaller: Sendable {
     package var accessor: String { entry.accessor }
 }
 
-/// Authorisation of every request that is not one of the unauthenticated `sys/` paths: the token
-/// must be live, its policies must grant the operation's capability on the path (create when the
-/// target does not exist yet), `sudo` on root-protected paths, and the rule's parameter
-/// constraints must hold. Anything else is 403 `permission denied`.
+/// Authorisation of every request that its route's table does not declare unauthenticated: the
+/// token must be live, its policies must grant the operation's capability on the path (create
+/// when the target does not exist yet), `sudo` on the paths the table declares sudo-protected,
+/// and the rule's parameter constraints must hold. Anything else is 403 `permission denied`.
 extension Core {
-    /// `sys/` and token-store paths that need `sudo` as in Vault (`*` = prefix).
-    static let sudoPaths: [String] = [
-        "sys/auth/*", "sys/remount", "sys/audit", "sys/audit/*", "sys/raw", "sys/raw/*",
-        "sys/rotate", "sys/rotate/config", "sys/seal", "sys/step-down",
-        "sys/config/cors", "sys/config/auditing/*", "sys/config/ui/headers/*",
-        "sys/plugins/catalog/*",
-        "sys/revoke-prefix/*", "sys/revoke-force/*",
-        "sys/leases/revoke-prefix/*", "sys/leases/revoke-force/*", "sys/leases/lookup/*",
-        "sys/leases", "sys/leases/count",
-        "sys/storage/raft/snapshot-auto/config/*", "sys/internal/inspect/*",
-        "sys/internal/counters/activity/export",
-        "auth/token/accessors*",
-    ]
-
-    static func needsSudo(_ path: String) -> Bool {
-        sudoPaths.contains { pattern in
-            pattern.hasSuffix("*") ? path.hasPrefix(pattern.dropLast()) : path == pattern
-        }
-    }
-
-    /// Paths any valid token may use whatever its policies: the handler checks access itself
-    /// (Vault's preflight check on the mount).
-    static func isOpenToEveryToken(_ path: String) -> Bool {
-        path.hasPrefix("sys/internal/ui/mounts/") || path == "sys/internal/ui/mounts"
-    }
-
     /// Resolves the token and checks the request; returns the caller and the operation as the
-    /// ACL saw it (`update` becomes `create` for a target that does not exist yet).
-    func authorize(_ request: LogicalRequest, runtime: Runtime) async throws -> (RequestCaller, LogicalOperation) {
+    /// ACL saw it (`update` becomes `create` for a target that does not exist yet). A path no
+    /// mount serves is checked by the ACL like any other (then answered 404).
+    func authorize(_ request: LogicalRequest, route: Route?, runtime: Runtime) async throws -> (RequestCaller, LogicalOperation) {
         guard let token = request.clientToken, let entry = try await runtime.tokens.lookup(token) else {
             throw CustosError.permissionDenied
         }
         let acl = try await runtime.policies.acl(for: entry.policies)
         var operation = request.operation
-        if operation == .update, try await targetIsMissing(request, runtime: runtime) {
+        if operation == .update, let route, try await targetIsMissing(request, route: route, runtime: runtime) {
             operation = .create
         }
         let path = request.path
-        if Self.isOpenToEveryToken(path) {
+        let auth = route?.auth ?? .acl
+        if auth == .openToEveryToken {
             return (RequestCaller(entry: entry, acl: acl, hasSudo: acl.isRoot), operation)
         }
         let decision = acl.allows(
@@ -66,7 +42,7 @@ extension Core {
             throw CustosError.permissionDenied
         }
         let hasSudo = decision.isRoot || decision.hasSudo
-        if Self.needsSudo(path), !hasSudo {
+        if auth == .sudo, !hasSudo {
             logger.debug("permission denied", metadata: ["path": "\(path)", "reason": "sudo_required"])
             throw CustosError.permissionDenied
         }
@@ -80,20 +56,12 @@ extension Core {
         return ACLParameterValue.parameters(data)
     }
 
-    /// Vault's existence check: only paths that define one (KV keys, policies) turn an update
-    /// into a create; everything else stays an update.
-    private func targetIsMissing(_ request: LogicalRequest, runtime: Runtime) async throws -> Bool {
-        let path = request.path
-        for prefix in ["sys/policies/acl/", "sys/policy/"] where path.hasPrefix(prefix) {
-            let name = String(path.dropFirst(prefix.count))
-            guard !name.isEmpty else { return false }
-            return try await runtime.policies.policy(named: name) == nil
-        }
-        if path.hasPrefix("sys/") || path.hasPrefix("auth/") { return false }
-        guard let (mount, engine) = runtime.route(path) else { return false }
-        let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        let probe = EngineRequest(operation: .read, path: relative, mount: mount, request: request)
-        return try await engine.exists(probe) == false
+    /// Vault's existence check, asked of the path's table: only paths that define one (KV keys,
+    /// policies) turn an update into a create; everything else stays an update.
+    private func targetIsMissing(_ request: LogicalRequest, route: Route, runtime: Runtime) async throws -> Bool {
+        var probe = engineRequest(request, on: route, caller: nil, runtime: runtime)
+        probe.operation = .read
+        return try await route.backend.exists(probe) == false
     }
 }
 

@@ -14,7 +14,8 @@ package final class Core: Sendable {
     let runtime = Mutex<Runtime?>(nil)
     let seal: SealController
     let mountChanges = MountChangeQueue()
-    let systemHandlers = Mutex<[any SystemPathHandler]>([])
+    /// The `sys/` backend's table: its own paths and those installed by the server's assembler.
+    let systemPaths = Mutex(SystemBackend.paths)
     let sealObservers = Mutex<[@Sendable () async -> Void]>([])
     /// The enabled audit devices (Audit/): every request and response is logged through them.
     let auditBroker: AuditBroker
@@ -29,24 +30,27 @@ package final class Core: Sendable {
         self.auditBroker = AuditBroker(logger: logger)
     }
 
-    /// Paths served while sealed or uninitialised, without a token.
-    static let unauthenticatedPaths: Set<String> = ["sys/init", "sys/unseal", "sys/seal-status", "sys/health", "sys/leader"]
-
     /// Serves one request, audited when an audit device is enabled: nothing is served that the
     /// devices could not log (`AuditTrail`).
     package func handle(_ request: LogicalRequest) async throws(CustosError) -> LogicalResponse {
-        guard let trail = auditTrail(for: request) else { return try await serve(request, trail: nil) }
+        let runtime = runtime.withLock { $0 }
+        let route = route(request.path, runtime: runtime)
+        guard let trail = auditTrail(for: request, route: route) else {
+            return try await serve(request, route: route, runtime: runtime, trail: nil)
+        }
         let result: Result<LogicalResponse, CustosError>
-        do { result = .success(try await serve(request, trail: trail)) } catch { result = .failure(error) }
+        do { result = .success(try await serve(request, route: route, runtime: runtime, trail: trail)) } catch { result = .failure(error) }
         return try await trail.finish(result)
     }
 
     /// Every failure is a `CustosError`; anything else is logged (by type, never by content) and
     /// answered as an internal error.
-    private func serve(_ request: LogicalRequest, trail: AuditTrail?) async throws(CustosError) -> LogicalResponse {
+    private func serve(_ request: LogicalRequest, route: Route?, runtime: Runtime?, trail: AuditTrail?) async throws(CustosError) -> LogicalResponse {
         do {
             let warnings = RequestWarnings()
-            var response = try await RequestWarnings.$current.withValue(warnings) { try await dispatch(request, trail: trail) }
+            var response = try await RequestWarnings.$current.withValue(warnings) {
+                try await dispatch(request, route: route, runtime: runtime, trail: trail)
+            }
             if let ignored = warnings.ignoredParametersWarning { response.warnings.append(ignored) }
             return response
         } catch let error as CustosError {
@@ -66,15 +70,14 @@ package final class Core: Sendable {
         }
     }
 
-    private func dispatch(_ request: LogicalRequest, trail: AuditTrail?) async throws -> LogicalResponse {
-        let path = request.path
-        if Self.unauthenticatedPaths.contains(path) {
-            return try await SystemBackend(core: self).handleUnauthenticated(request)
+    private func dispatch(_ request: LogicalRequest, route: Route?, runtime: Runtime?, trail: AuditTrail?) async throws -> LogicalResponse {
+        if let route, route.auth == .unauthenticated {
+            return try await route.backend.handle(engineRequest(request, on: route, caller: nil, runtime: runtime))
         }
-        guard let runtime = runtime.withLock({ $0 }) else {
+        guard let runtime else {
             throw try await seal.isInitialized() ? CustosError.sealed : CustosError.notInitialized
         }
-        let (caller, operation) = try await authorize(request, runtime: runtime)
+        let (caller, operation) = try await authorize(request, route: route, runtime: runtime)
         try trail?.logRequest(caller: caller, operation: operation, runtime: runtime)
         // A use-limited token pays for the request up front; its last use revokes it afterwards.
         let use = try await runtime.tokens.consumeUse(of: caller.entry)
@@ -83,7 +86,11 @@ package final class Core: Sendable {
         routed.operation = operation
         let result: Result<LogicalResponse, any Error>
         do {
-            result = .success(try await route(routed, caller: caller, runtime: runtime))
+            guard let route else {
+                throw CustosError(.notFound, "no handler for route \"\(request.path)\". route entry not found.")
+            }
+            result = .success(try await handleLeasing(
+                engineRequest(routed, on: route, caller: caller, runtime: runtime), engine: route.backend, runtime: runtime))
         } catch {
             result = .failure(error)
         }
@@ -91,27 +98,6 @@ package final class Core: Sendable {
             try await runtime.tokens.revokeTree(saltedID: caller.entry.saltedID)
         }
         return try result.get()
-    }
-
-    private func route(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
-        let path = request.path
-        if path == "sys" || path.hasPrefix("sys/") {
-            if let handler = systemHandler(for: path) {
-                return try await handler.handle(request)
-            }
-            return try await SystemBackend(core: self).handle(request, caller: caller, runtime: runtime)
-        }
-        if path.hasPrefix(TokenBackend.mountPath) || path + "/" == TokenBackend.mountPath {
-            return try await TokenBackend(core: self, tokens: runtime.tokens, policies: runtime.policies, caller: caller)
-                .handle(request, relativePath: String(path.dropFirst(min(TokenBackend.mountPath.count, path.count))))
-        }
-        guard let (mount, engine) = runtime.route(path) else {
-            throw CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
-        }
-        let relative = String(path.dropFirst(min(mount.path.count, path.count)))
-        return try await handleLeasing(
-            EngineRequest(operation: request.operation, path: relative, mount: mount, request: request, caller: caller),
-            engine: engine, runtime: runtime)
     }
 
     /// `sys/policies/password/`: stateless over the barrier, so usable by engines and `sys/` alike.

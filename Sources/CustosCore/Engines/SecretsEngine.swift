@@ -7,6 +7,8 @@ package protocol SecretsEngine: Sendable {
     /// Vault's existence check: whether the target of a write exists, so that the ACL asks for
     /// `create` rather than `update` when it does not. nil: the path has no such check (update).
     func exists(_ request: EngineRequest) async throws -> Bool?
+    /// How the core authorises a request for `path` (below the mount): its table's declaration.
+    func authClass(for path: String) -> PathAuthClass
     /// Removes what a lease stands for (the expiration manager calls it on expiry, revoke, and to
     /// roll back a write-ahead record left by a crash). Must be idempotent.
     func revoke(_ lease: LeaseEntry) async throws
@@ -25,6 +27,9 @@ package protocol SecretsEngine: Sendable {
 
 extension SecretsEngine {
     package func exists(_ request: EngineRequest) async throws -> Bool? { nil }
+
+    /// Every path of an engine without special paths is checked by the ACL.
+    package func authClass(for path: String) -> PathAuthClass { .acl }
 
     /// Engines that issue no secrets refuse: such a lease is retried, then listed as irrevocable.
     package func revoke(_ lease: LeaseEntry) async throws {
@@ -53,6 +58,10 @@ package struct EngineRequest: Sendable {
     /// Write-ahead records begun for this request (`LeaseIssuer.beginIssue`), for the core to
     /// complete or roll back.
     package let issues = PendingIssueTracker()
+    /// The core that routed the request and its unsealed state (nil while sealed), for the core's
+    /// own backends (`sys/`, `auth/token/`), which serve from that state.
+    var core: Core?
+    var runtime: Runtime?
 
     package init(operation: LogicalOperation, path: String, mount: MountEntry, request: LogicalRequest, caller: RequestCaller? = nil) {
         self.operation = operation

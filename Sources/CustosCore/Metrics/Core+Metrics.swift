@@ -9,11 +9,8 @@ extension Core {
     /// The bounded label for a request path: `sys/`, `auth/token/`, the path of the mount serving
     /// it, or `unmatched` (also for every non-`sys/` path while sealed).
     package func metricsFamily(forPath path: String) -> String {
-        if path == "sys" || path.hasPrefix("sys/") { return CustosMetrics.Family.system }
-        if path.hasPrefix(TokenBackend.mountPath) || path + "/" == TokenBackend.mountPath {
-            return CustosMetrics.Family.tokens
-        }
-        return runtime.withLock { $0?.mounts.match(path)?.path } ?? CustosMetrics.Family.unmatched
+        Self.builtinMounts.match(path)?.path
+            ?? runtime.withLock { $0?.mounts.match(path)?.path } ?? CustosMetrics.Family.unmatched
     }
 
     /// Sets the scrape-time gauges: seal state; while unsealed also the expiration queue's depth,
@@ -51,7 +48,7 @@ extension Core {
 
     /// Lease ids start with the path they were issued under: the mount's path, or `auth/token/`.
     static func leaseMountLabel(leaseID: String, mounts: MountTable) -> String {
-        if leaseID.hasPrefix(TokenBackend.mountPath) { return CustosMetrics.Family.tokens }
+        if leaseID.hasPrefix(TokenPaths.mount.path) { return CustosMetrics.Family.tokens }
         return mounts.match(leaseID)?.path ?? CustosMetrics.Family.unmatched
     }
 

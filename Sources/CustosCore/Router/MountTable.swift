@@ -18,14 +18,19 @@ package struct MountTable: Codable, Sendable, Equatable {
         return p.isEmpty ? "" : p + "/"
     }
 
-    /// Longest mount whose path is a prefix of `path` (a request path, no leading slash).
+    /// Longest mount whose path is a prefix of `path` (a request path, no leading slash); a
+    /// mount's own path without its slash (`kv` for `kv/`) is served by that mount.
     package func match(_ path: String) -> MountEntry? {
-        let probe = path.hasSuffix("/") ? path : path + "/"
         var best: MountEntry?
-        for entry in entries where probe.hasPrefix(entry.path) {
-            if best == nil || entry.path.count > best!.path.count { best = entry }
+        for entry in entries where Self.serves(entry.path, path) {
+            if best.map({ entry.path.utf8.count > $0.path.utf8.count }) ?? true { best = entry }
         }
         return best
+    }
+
+    /// Whether `path + "/"` starts with `mountPath` (which ends with `/`), without building it.
+    private static func serves(_ mountPath: String, _ path: String) -> Bool {
+        path.hasPrefix(mountPath) || mountPath.dropLast() == path[...]
     }
 
     package func entry(at path: String) -> MountEntry? {

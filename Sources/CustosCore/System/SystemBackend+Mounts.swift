@@ -44,12 +44,7 @@ extension SystemBackend {
         }
 
         /// The system backend is listed like a mount, as Vault does.
-        static let system: MountInfo = {
-            var entry = MountEntry(path: "sys/", type: "system", description: "system endpoints used for control, policy and debugging")
-            entry.uuid = "system"
-            entry.accessor = "system"
-            return MountInfo(entry)
-        }()
+        static let system = MountInfo(SystemBackend.mount)
     }
 
     func listMounts(_ runtime: Runtime) -> LogicalResponse {

@@ -1,35 +1,44 @@
 import Foundation
+import Synchronization
 
-/// The `sys/` paths. One file per path family, like Vault's `logical/system_*.go`:
+/// The `sys/` backend, mounted at `sys/` like any engine and routed through its path table
+/// (`SystemBackend+Paths`). One file per path family, like Vault's `logical/system_*.go`:
 /// seal (`SystemBackend+Seal`), mounts (`SystemBackend+Mounts`), keys (`SystemBackend+Keys`),
 /// policies (`SystemBackend+Policies`), capabilities (`SystemBackend+Capabilities`).
-struct SystemBackend {
+struct SystemBackend: SecretsEngine {
     let core: Core
 
-    /// Paths that work sealed and without a token.
-    func handleUnauthenticated(_ request: LogicalRequest) async throws -> LogicalResponse {
-        switch request.path {
-        case "sys/init": return try await initPath(request)
-        case "sys/unseal": return try await unsealPath(request)
-        case "sys/seal-status":
-            try Self.require(request, [.read])
-            return LogicalResponse(data: try await core.sealStatus(), shape: .bare)
-        case "sys/health": return try await healthPath(request)
-        case "sys/leader": return try await leaderPath(request)
-        default: throw CustosError.unsupportedPath(request.path)
-        }
+    /// The system backend's mount, listed by `sys/mounts` like any other, as Vault does.
+    static let mount: MountEntry = {
+        var entry = MountEntry(path: "sys/", type: "system", description: "system endpoints used for control, policy and debugging")
+        entry.uuid = "system"
+        entry.accessor = "system"
+        return entry
+    }()
+
+    /// The table: the built-in paths and those the server's assembler installed.
+    private var table: EnginePathTable { core.systemPaths.withLock { $0 } }
+
+    func handle(_ request: EngineRequest) async throws -> LogicalResponse {
+        let table = table
+        guard table.route(request.path) != nil else { throw Self.noRoute(request.request.path) }
+        return try await table.handle(request)
     }
 
-    func handle(_ request: LogicalRequest, caller: RequestCaller, runtime: Runtime) async throws -> LogicalResponse {
-        let relative = String(request.path.dropFirst(min(Self.mount.path.count, request.path.count)))
-        let table = paths(caller: caller, runtime: runtime)
-        guard table.route(relative) != nil else { throw Self.noRoute(request.path) }
-        return try await table.handle(EngineRequest(
-            operation: request.operation, path: relative, mount: Self.mount, request: request, caller: caller))
+    func exists(_ request: EngineRequest) async throws -> Bool? {
+        try await table.exists(request)
+    }
+
+    func authClass(for path: String) -> PathAuthClass {
+        table.authClass(for: path)
     }
 
     /// 405 for an operation a path does not serve.
     static func require(_ request: LogicalRequest, _ allowed: Set<LogicalOperation>) throws(CustosError) {
         guard allowed.contains(request.operation) else { throw CustosError.unsupportedOperation() }
+    }
+
+    static func noRoute(_ path: String) -> CustosError {
+        CustosError(.notFound, "no handler for route \"\(path)\". route entry not found.")
     }
 }

@@ -87,7 +87,7 @@ extension TokenBackend {
             accessor: "",
             policies: tokenPolicies,
             displayName: Self.displayName(params.displayName),
-            path: Self.mountPath + (orphan ? "create-orphan" : "create"),
+            path: TokenPaths.mount.path + (orphan ? "create-orphan" : "create"),
             creationTime: now,
             ttl: ttl,
             meta: params.meta ?? [:],

@@ -1,39 +1,70 @@
 import Foundation
 
-/// The token store's paths below `auth/token/`, as Vault serves them. One file per family:
+/// The token store's handlers below `auth/token/`, as Vault serves them. One file per family:
 /// creation (`+Create`), lookups (`+Lookup`), renewal and revocation (`+Lifecycle`).
 struct TokenBackend {
-    static let mountPath = "auth/token/"
-
     let core: Core
     let tokens: TokenStore
     let policies: PolicyStore
     let caller: RequestCaller
 
-    func handle(_ request: LogicalRequest, relativePath path: String) async throws -> LogicalResponse {
-        switch path {
-        case "create": return try await create(request, orphan: false)
-        case "create-orphan": return try await create(request, orphan: true)
-        case "lookup": return try await lookup(request)
-        case "lookup-self": return try await lookupSelf(request)
-        case "lookup-accessor": return try await lookupAccessor(request)
-        case "accessors", "accessors/": return try await listAccessors(request)
-        case "renew": return try await renew(request)
-        case "renew-self": return try await renewSelf(request)
-        case "revoke": return try await revoke(request)
-        case "revoke-self": return try await revokeSelf(request)
-        case "revoke-orphan": return try await revokeOrphan(request)
-        case "revoke-accessor": return try await revokeAccessor(request)
-        case "renew-accessor": return try await renewAccessor(request)
-        default:
-            throw CustosError(.notFound, "no handler for route \"\(Self.mountPath)\(path)\". route entry not found.")
-        }
+    init(_ call: BuiltinCall) {
+        (core, tokens, policies, caller) = (call.core, call.runtime.tokens, call.runtime.policies, call.caller)
     }
 
     /// The body or query parameter `token`/`accessor`, required.
     static func requiredString(_ value: String?, name: String) throws(CustosError) -> String {
         guard let value, !value.isEmpty else { throw CustosError.badRequest(name == "token" ? "missing token ID" : "missing \(name)") }
         return value
+    }
+}
+
+/// The token store, mounted at `auth/token/` like any backend, and its path table with each
+/// path's auth class as Vault's token store declares it (`accessors*` needs sudo; `revoke-orphan`
+/// and `no_parent` check sudo in their handlers).
+struct TokenPaths: SecretsEngine {
+    static let mount: MountEntry = {
+        var entry = MountEntry(path: "auth/token/", type: "token", description: "token based credentials")
+        entry.uuid = "token"
+        entry.accessor = "token"
+        return entry
+    }()
+
+    static let paths = EnginePathTable([
+        path("create", "Create a child token.") { try await $0.create($1, orphan: false) },
+        path("create-orphan", "Create an orphan token.") { try await $0.create($1, orphan: true) },
+        path("lookup", "Look up a token.") { try await $0.lookup($1) },
+        path("lookup-self", "Look up the calling token.") { try await $0.lookupSelf($1) },
+        path("lookup-accessor", "Look up the token behind an accessor.") { try await $0.lookupAccessor($1) },
+        path("accessors/", "List the accessors of every token.", auth: .sudo) { try await $0.listAccessors($1) },
+        path("accessors/{rest*}", "Not served.", auth: .sudo) { _, request in
+            throw CustosError(.notFound, "no handler for route \"\(request.path)\". route entry not found.")
+        },
+        path("renew", "Renew a token.") { try await $0.renew($1) },
+        path("renew-self", "Renew the calling token.") { try await $0.renewSelf($1) },
+        path("revoke", "Revoke a token and its children.") { try await $0.revoke($1) },
+        path("revoke-self", "Revoke the calling token and its children.") { try await $0.revokeSelf($1) },
+        path("revoke-orphan", "Revoke a token, orphaning its children.") { try await $0.revokeOrphan($1) },
+        path("revoke-accessor", "Revoke the token behind an accessor.") { try await $0.revokeAccessor($1) },
+        path("renew-accessor", "Renew the token behind an accessor.") { try await $0.renewAccessor($1) },
+    ])
+
+    func handle(_ request: EngineRequest) async throws -> LogicalResponse {
+        try await Self.paths.handle(request)
+    }
+
+    func authClass(for path: String) -> PathAuthClass {
+        Self.paths.authClass(for: path)
+    }
+
+    private static func path(
+        _ pattern: String, _ help: String, auth: PathAuthClass = .acl,
+        _ handler: @escaping @Sendable (TokenBackend, LogicalRequest) async throws -> LogicalResponse
+    ) -> EnginePath {
+        EnginePath(pattern, help: help, auth: auth, everyOperation: { request, _ in
+            let call = try BuiltinCall(request)
+            return try await handler(TokenBackend(call), call.request)
+        })
     }
 }
 

@@ -59,13 +59,10 @@ struct MetricsPaths: SystemPathHandler {
     static let path = "sys/metrics"
     let endpoint: MetricsEndpoint
 
-    var pathPrefixes: [String] { [Self.path] }
-
-    func handle(_ request: LogicalRequest) async throws -> LogicalResponse {
-        guard request.path == Self.path else {
-            throw CustosError(.notFound, "no handler for route \"\(request.path)\". route entry not found.")
-        }
-        guard request.operation == .read else { throw CustosError.unsupportedOperation() }
-        return LogicalResponse(data: try await endpoint.exposition(for: request), shape: .bare)
+    var paths: [EnginePath] {
+        [EnginePath("metrics", help: "The server's metrics.", everyOperation: { request, _ in
+            guard request.operation == .read else { throw CustosError.unsupportedOperation() }
+            return LogicalResponse(data: try await endpoint.exposition(for: request.request), shape: .bare)
+        })]
     }
 }

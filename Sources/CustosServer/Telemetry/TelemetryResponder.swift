@@ -5,7 +5,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// In front of `VaultResponder`: gives each request its id, counts and times it by path family
+/// In front of `VaultResponder`: gives each request its id and decodes its path (once, for both),
+/// counts and times it by path family
 /// and status (`custos_http_*`), logs it at debug level, and serves `GET sys/metrics`, whose
 /// Prometheus body is not JSON. With the listener's `unauthenticated_metrics_access`, that path
 /// answers without a token (and while sealed), as in Vault; otherwise it goes through the core,
@@ -24,17 +25,10 @@ struct TelemetryResponder: HTTPResponder {
         let requestID = UUID().uuidString.lowercased()
         let path = Self.logicalPath(request.uri.path)
         let response: Response
-        do {
-            if path == MetricsPaths.path && (request.method == .get || request.method == .head) {
-                response = await metricsResponse(to: request, id: requestID)
-            } else {
-                response = try await RequestIdentity.$id.withValue(requestID) {
-                    try await inner.respond(to: request, context: context)
-                }
-            }
-        } catch {
-            finished(request, path: path, status: 500, id: requestID, since: started)
-            throw error
+        if path == MetricsPaths.path && (request.method == .get || request.method == .head) {
+            response = await metricsResponse(to: request, id: requestID)
+        } else {
+            response = await inner.respond(to: request, context: context, id: requestID, path: path)
         }
         finished(request, path: path, status: response.status.code, id: requestID, since: started)
         return response
@@ -78,7 +72,7 @@ struct TelemetryResponder: HTTPResponder {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: exposition.body)))
     }
 
-    /// The path below `/v1/` as `VaultResponder` decodes it; nil for anything else.
+    /// The path below `/v1/`, percent-decoded; nil for anything else.
     static func logicalPath(_ rawPath: String) -> String? {
         guard rawPath.hasPrefix("/v1/") else { return nil }
         let path = String(rawPath.dropFirst(4))

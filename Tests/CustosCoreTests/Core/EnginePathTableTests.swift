@@ -57,3 +57,24 @@ struct EnginePathTableTests {
         #expect(try await table.exists(request(.list, "roles/")) == nil)
     }
 }
+
+@Suite("engine path patterns, walked in place")
+struct EnginePathPatternWalkTests {
+    @Test(arguments: [
+        ("leases/lookup/{prefix*}", "leases/lookup", ["prefix": ""]),
+        ("leases/lookup/{prefix*}", "leases/lookup/", ["prefix": ""]),
+        ("leases/lookup/{prefix*}", "leases/lookup/db/creds/", ["prefix": "db/creds/"]),
+        ("leases/lookup", "leases/lookup/", nil),
+        ("leases/lookup", "leases/lookupx", nil),
+        ("accessors/", "accessors//", nil),
+        ("a/{name}/b", "a/x/b", ["name": "x"]),
+        ("a/{name}/b", "a//b", nil),
+        ("a/{name}/b", "a/x/b/", nil),
+        ("a/{name}", "", nil),
+        ("", "", [:]),
+        ("", "x", nil),
+    ] as [(String, String, [String: String]?)])
+    func matches(pattern: String, path: String, expected: [String: String]?) {
+        #expect(EnginePathPattern(pattern).match(path)?.values == expected)
+    }
+}

@@ -1,24 +1,40 @@
 /// One family of an engine's paths (Vault's `framework.Path`): a pattern, the operations it
-/// serves with a typed handler each, an optional existence check (create vs update for the ACL)
-/// and a help line.
+/// serves with a typed handler each, how the core authorises it, an optional existence check
+/// (create vs update for the ACL) and a help line.
 package struct EnginePath: Sendable {
     package typealias Handler = @Sendable (EngineRequest, EnginePathMatch) async throws -> LogicalResponse
 
     package var pattern: EnginePathPattern
     package var operations: [LogicalOperation: Handler]
     package var exists: (@Sendable (EngineRequest, EnginePathMatch) async throws -> Bool)?
+    package var auth: PathAuthClass
     package var help: String
 
     package init(
         _ pattern: String,
         help: String,
+        auth: PathAuthClass = .acl,
         operations: [LogicalOperation: Handler],
         exists: (@Sendable (EngineRequest, EnginePathMatch) async throws -> Bool)? = nil
     ) {
         self.pattern = EnginePathPattern(pattern)
         self.help = help
+        self.auth = auth
         self.operations = operations
         self.exists = exists
+    }
+
+    /// A path whose one handler serves every operation and answers 405 itself for those it
+    /// does not serve (the `sys/` and `auth/token/` families, which check operations as Vault's do).
+    package init(
+        _ pattern: String,
+        help: String,
+        auth: PathAuthClass = .acl,
+        everyOperation handler: @escaping Handler,
+        exists: (@Sendable (EngineRequest, EnginePathMatch) async throws -> Bool)? = nil
+    ) {
+        self.init(pattern, help: help, auth: auth,
+                  operations: Dictionary(uniqueKeysWithValues: LogicalOperation.allCases.map { ($0, handler) }), exists: exists)
     }
 
     /// A handler whose request data is decoded into `Parameters` first: each path is typed at the
@@ -57,6 +73,12 @@ package struct EnginePathTable: Sendable {
             ?? (operation == .update ? path.operations[.create] : nil)
         guard let handler else { throw CustosError.unsupportedOperation() }
         return try await handler(request, match)
+    }
+
+    /// How the core authorises `path`; a path the table does not serve is checked by the ACL
+    /// (so that a caller the ACL refuses learns 403, not whether the path exists).
+    package func authClass(for path: String) -> PathAuthClass {
+        route(path)?.0.auth ?? .acl
     }
 
     /// nil when the path has no existence check (the ACL then asks for `update`).

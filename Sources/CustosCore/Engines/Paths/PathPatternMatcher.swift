@@ -34,27 +34,34 @@ package struct EnginePathPattern: Sendable, Equatable, CustomStringConvertible {
         self.segments = segments
     }
 
-    /// The named values when `path` matches, nil otherwise.
+    /// The named values when `path` matches, nil otherwise. Walks the path in place: the core
+    /// asks every candidate pattern of a table on each request, so a miss allocates nothing.
     package func match(_ path: String) -> EnginePathMatch? {
         var rest = Substring(path)
         if trailingSlash, rest.hasSuffix("/") { rest = rest.dropLast() }
         var values: [String: String] = [:]
-        var parts = rest.isEmpty ? [] : rest.split(separator: "/", omittingEmptySubsequences: false)[...]
+        // The segments not matched yet; nil once there are none (an empty path has none).
+        var remaining: Substring? = rest.isEmpty ? nil : rest
         for segment in segments {
-            switch segment {
-            case .rest(let name):
-                values[name] = parts.joined(separator: "/")
+            if case .rest(let name) = segment {
+                values[name] = remaining.map(String.init) ?? ""
                 return EnginePathMatch(values: values)
+            }
+            guard let current = remaining else { return nil }
+            let slash = current.firstIndex(of: "/")
+            let part = current[..<(slash ?? current.endIndex)]
+            remaining = slash.map { current[current.index(after: $0)...] }
+            switch segment {
             case .literal(let literal):
-                guard parts.first == Substring(literal) else { return nil }
-                parts = parts.dropFirst()
+                guard part == literal else { return nil }
             case .name(let name):
-                guard let part = parts.first, !part.isEmpty else { return nil }
+                guard !part.isEmpty else { return nil }
                 values[name] = String(part)
-                parts = parts.dropFirst()
+            case .rest:
+                break
             }
         }
-        return parts.isEmpty ? EnginePathMatch(values: values) : nil
+        return remaining == nil ? EnginePathMatch(values: values) : nil
     }
 }
 
