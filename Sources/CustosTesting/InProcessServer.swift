@@ -9,7 +9,6 @@ import Logging
 /// answers) without starting a process; what needs one (signals, kill -9, plugins, real sockets,
 /// the CLIs) stays with `ServerProcess`.
 package struct InProcessServer: Sendable {
-    package let core: Core
     /// Dev mode only, as `custos server -dev` prints them.
     package let rootToken: String?
     package let unsealKey: String?
@@ -42,7 +41,7 @@ package func withInProcessServer<T: Sendable>(
     let keys = dev ? try await assembled.initializeDev(rootTokenID: rootToken) : nil
     let listener = configuration.listeners.first ?? ServerConfiguration.Listener(tlsDisable: true)
     let server = InProcessServer(
-        core: assembled.core, rootToken: keys?.rootToken, unsealKey: keys?.unsealKey,
+        rootToken: keys?.rootToken, unsealKey: keys?.unsealKey,
         application: assembled.application(listener: listener, logger: logger))
     do {
         let result = try await body(server)

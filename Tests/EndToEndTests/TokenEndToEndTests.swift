@@ -3,8 +3,8 @@ import CustosTesting
 import Foundation
 import Testing
 
-/// Tokens and policies against a real `custos server`, with `bao` and hvac, and what storage holds
-/// (the HTTP answers alone: `TokenHTTPTests` in CustosServerTests).
+/// Tokens and policies against a real `custos server`: with `bao` and hvac, expiry on a real TTL,
+/// and what storage holds (the HTTP answers alone: `TokenHTTPTests` in CustosServerTests).
 @Suite("tokens and policies with bao and hvac")
 struct TokenEndToEndTests {
     static let env = URL(fileURLWithPath: "/usr/bin/env")
@@ -84,6 +84,29 @@ struct TokenEndToEndTests {
         #expect(policies.stdout.split(separator: "\n") == ["apps", "default", "root"])
         let read = try await bao(server, ["policy", "read", "apps"])
         #expect(read.stdout.contains("database/creds/readonly"))
+    }
+
+    /// On a server process: a 1 s TTL must not run out inside the create request itself, which a
+    /// server sharing the test process's threads cannot promise under a full test run.
+    @Test func tokensExpireOnTheirTTL() async throws {
+        let server = try await ServerProcess.startDev()
+        defer { Task { await server.stop() } }
+        let root = VaultTestClient(address: server.address, token: server.rootToken)
+        let created = try await root.write("auth/token/create", ["ttl": "1s", "policies": .array([.string("default")])])
+        #expect(created.json?["auth"]?.objectValue?["lease_duration"] == .int(1))
+        let token = try #require(created.json?["auth"]?.objectValue?["client_token"]?.stringValue)
+        let client = VaultTestClient(address: server.address, token: token)
+        // Poll (bounded) until the server refuses it: expiry is the server's clock, not ours.
+        let deadline = ContinuousClock.now + .seconds(15)
+        var status = 200
+        while ContinuousClock.now < deadline {
+            status = try await client.read("auth/token/lookup-self").status
+            if status == 403 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(status == 403)
+        let lookup = try await root.write("auth/token/lookup", ["token": .string(token)])
+        #expect(lookup.status == 403)
     }
 
     @Test func hvacCreatesLooksUpAndRevokesTokens() async throws {

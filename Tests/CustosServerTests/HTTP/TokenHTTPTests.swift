@@ -3,7 +3,8 @@ import CustosTesting
 import Foundation
 import Testing
 
-/// Tokens and policies over HTTP, in process: capabilities, revocation, expiry, bad requests.
+/// Tokens and policies over HTTP, in process: capabilities, revocation, bad requests (expiry on
+/// a real TTL: `TokenEndToEndTests`).
 @Suite("tokens and policies over HTTP")
 struct TokenHTTPTests {
     /// The examples of Vault's policy documentation, through `sys/capabilities` over HTTP.
@@ -81,27 +82,6 @@ struct TokenHTTPTests {
                 #expect(lookup.errors == ["permission denied"])
             }
             #expect(try await server.client(token: orphan).read("auth/token/lookup-self").status == 200)
-        }
-    }
-
-    @Test func tokensExpireOnTheirTTL() async throws {
-        try await withInProcessServer { server in
-            let root = server.client(token: server.rootToken)
-            let created = try await root.write("auth/token/create", ["ttl": "1s", "policies": .array([.string("default")])])
-            #expect(created.json?["auth"]?.objectValue?["lease_duration"] == .int(1))
-            let token = try #require(created.json?["auth"]?.objectValue?["client_token"]?.stringValue)
-            let client = server.client(token: token)
-            // Poll (bounded) until the server refuses it: expiry is the server's clock, not ours.
-            let deadline = ContinuousClock.now + .seconds(15)
-            var status = 200
-            while ContinuousClock.now < deadline {
-                status = try await client.read("auth/token/lookup-self").status
-                if status == 403 { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            #expect(status == 403)
-            let lookup = try await root.write("auth/token/lookup", ["token": .string(token)])
-            #expect(lookup.status == 403)
         }
     }
 
