@@ -98,14 +98,6 @@ struct CLIKeyValueTests {
         }
     }
 
-    /// The CLI prints TTL-like fields as durations, as Vault's does.
-    @Test func ttlFieldsPrintAsDurations() async throws {
-        try await withCLISession { session in
-            let tune = try await session.run(["read", "sys/mounts/secret/tune"])
-            #expect(tune.stdout.contains("768h"), "\(tune.stdout)")
-        }
-    }
-
     @Test func missingFileIsALocalError() async throws {
         try await withCLISession { session in
             let mount = try await session.enableKV()
