@@ -96,14 +96,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Drives a server as a child process, for tests: build products, a Vault client, raw
-        // connections, hostile values.
+        // Servers for tests: in process over in-memory connections (`withInProcessServer`), or as
+        // a child process (build products, a Vault client, raw connections); hostile values.
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosCore", "SeededRandom",
+                "CustosCore", "CustosServer", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,3 @@
-import CustosCore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -14,40 +13,21 @@ package enum HTTPListener {
     }
 
     /// Builds the listener's service. `onRunning` receives the bound port (useful with port 0).
-    /// `maxConnections` is the listener's cap once fitted to the open-files limit.
     package static func make(
-        core: Core,
+        application: VaultApplication,
         listener: ServerConfiguration.Listener,
-        maxConnections: Int? = nil,
-        metrics: ServerMetrics,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> any Service {
-        let responder = TelemetryResponder(
-            inner: VaultResponder(core: core, maxRequestSize: listener.maxRequestSize, logger: logger),
-            core: core,
-            endpoint: MetricsEndpoint(metrics: metrics, refreshGauges: { [weak core] in await core?.recordScrapeTimeGauges() }),
-            unauthenticatedMetrics: listener.unauthenticatedMetricsAccess,
-            logger: logger)
-        // Idle connections are `ConnectionGuard`'s (http_idle_timeout), not Hummingbird's.
-        let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
-        let timeouts = listener.timeouts
-        let limiter = ConnectionLimiter(capacity: maxConnections ?? listener.maxConnections, logger: logger)
         let server: HTTPServerBuilder
         if listener.tlsDisable {
-            server = HTTPServerBuilder { responder in
-                VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), timeouts: timeouts, limiter: limiter)
-            }
+            server = HTTPServerBuilder { application.connection($0) }
         } else {
             let tls = try tlsConfiguration(listener)
-            server = HTTPServerBuilder { responder in
-                try TLSChannel(
-                    VaultHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), timeouts: timeouts, limiter: limiter),
-                    tlsConfiguration: tls)
-            }
+            server = HTTPServerBuilder { try TLSChannel(application.connection($0), tlsConfiguration: tls) }
         }
         return Application(
-            responder: responder,
+            responder: application.responder,
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(listener.host, port: listener.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listener.port) },

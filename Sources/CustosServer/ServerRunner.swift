@@ -1,5 +1,4 @@
 import CustosCore
-import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -44,26 +43,15 @@ package struct ServerRunner: Sendable {
     }
 
     package func run(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) async throws {
-        let storage = try StorageFactory.open(configuration.storage)
-        let metrics = ServerMetrics(prometheusEnabled: configuration.prometheusEnabled)
-        var settings = configuration.coreSettings
-        settings.metrics = CustosMetrics(factory: metrics.factory)
-        let core = Core(physical: storage, settings: settings, engineTypes: engineTypes, logger: logger)
-        core.install(MetricsPaths(endpoint: MetricsEndpoint(
-            metrics: metrics, refreshGauges: { [weak core] in await core?.recordScrapeTimeGauges() })))
+        let assembled = try ServerCore(configuration: configuration, engineTypes: engineTypes, logger: logger)
+        let core = assembled.core
         let auditReopen = await AuditReopenService(core: core)
 
         var ready = Ready(addresses: [])
         if let dev {
-            let result = try await core.initialize(
-                shares: 1,
-                threshold: 1,
-                rootTokenID: dev.rootTokenID,
-                initialMounts: [MountEntry(path: "secret/", type: "kv", description: "key/value secret storage")]
-            )
-            try await core.submitUnsealKey(result.keys[0])
-            ready.unsealKey = Data(result.keys[0]).base64EncodedString()
-            ready.rootToken = result.rootToken
+            let keys = try await assembled.initializeDev(rootTokenID: dev.rootTokenID)
+            ready.unsealKey = keys.unsealKey
+            ready.rootToken = keys.rootToken
         }
 
         // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
@@ -88,7 +76,8 @@ package struct ServerRunner: Sendable {
                     "listener": "\(listener.address)", "max_connections": "\(cap)", "open_files_limit": "\(openFiles ?? 0)",
                 ])
             }
-            services.append(try HTTPListener.make(core: core, listener: listener, maxConnections: cap, metrics: metrics, logger: logger) { port in
+            let application = assembled.application(listener: listener, maxConnections: cap, logger: logger)
+            services.append(try HTTPListener.make(application: application, listener: listener, logger: logger) { port in
                 let address = "\(listener.scheme)://\(listener.host.contains(":") ? "[\(listener.host)]" : listener.host):\(port)"
                 if let all = await bound.add(address) {
                     var announced = devReady

@@ -144,7 +144,8 @@ package struct RawHTTPResponse: Sendable {
     package var text: String { String(decoding: body, as: UTF8.self) }
 
     /// A complete response at the start of `bytes` and how many bytes it took; nil if incomplete.
-    static func parse(_ bytes: ArraySlice<UInt8>) -> (RawHTTPResponse, Int)? {
+    /// A response to HEAD is `bodiless`: its Content-Length is that of the GET it stands for.
+    static func parse(_ bytes: ArraySlice<UInt8>, bodiless: Bool = false) -> (RawHTTPResponse, Int)? {
         let separator = Array("\r\n\r\n".utf8)
         guard let headEnd = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else { return nil }
         let lines = String(decoding: bytes[bytes.startIndex..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
@@ -154,7 +155,7 @@ package struct RawHTTPResponse: Sendable {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
+        let length = bodiless ? 0 : headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
         let bodyStart = headEnd + separator.count
         guard bytes.endIndex - bodyStart >= length else { return nil }
         let response = RawHTTPResponse(status: status, headers: headers, body: Array(bytes[bodyStart..<(bodyStart + length)]))

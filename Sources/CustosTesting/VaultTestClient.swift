@@ -64,3 +64,18 @@ package struct VaultTestClient: Sendable {
     package func write(_ path: String, _ json: [String: JSONValue]) async throws -> Response { try await request("POST", path, json: json) }
     package func delete(_ path: String) async throws -> Response { try await request("DELETE", path) }
 }
+
+extension VaultTestClient.Response {
+    /// A header's value; names compare without case.
+    package func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}
+
+extension JSONValue {
+    /// The strings of a JSON array (`keys`, `warnings`); empty for anything else.
+    package var testStrings: [String] {
+        if case .array(let items) = self { return items.compactMap(\.stringValue) }
+        return []
+    }
+}

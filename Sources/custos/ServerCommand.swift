@@ -60,15 +60,9 @@ struct ServerCommand: AsyncParsableCommand {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-dev-\(UUID().uuidString.lowercased())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             devDirectory = directory
-            var listener = ServerConfiguration.Listener(host: host, port: port, tlsDisable: true)
-            // As Vault's dev server: metrics in both formats, readable without a token.
-            listener.unauthenticatedMetricsAccess = true
-            configuration = ServerConfiguration(
+            configuration = .dev(
                 storage: .sqlite(path: directory.appendingPathComponent("custos.db").path),
-                listeners: [listener],
-                pluginDirectory: devPluginDir
-            )
-            configuration.telemetry = ServerConfiguration.Telemetry()
+                host: host, port: port, pluginDirectory: devPluginDir)
         } else {
             do {
                 configuration = try ConfigFileParser.load(path: config!)

@@ -94,8 +94,8 @@ extension VerifiedLaunchTests {
         #expect(executable != catalogued)
         #expect(executable.hasSuffix("/" + TestProducts.testPluginName))
         let directory = URL(fileURLWithPath: executable).deletingLastPathComponent().path
-        var info = stat()
-        #expect(stat(directory, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        let permissions = try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int
+        #expect(permissions.map { $0 & 0o777 } == 0o700)
         let commandLine = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"))
         #expect(commandLine.split(separator: 0).first.map { String(decoding: $0, as: UTF8.self) } == catalogued)
 

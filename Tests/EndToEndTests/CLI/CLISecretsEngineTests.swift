@@ -41,6 +41,9 @@ struct CLISecretsEngineTests {
             let detailedRow = try #require(detailed.stdout.split(separator: "\n").first { $0.hasPrefix("team-kv/ ") })
             #expect(detailedRow.contains(" 1800 "))
             #expect(detailedRow.contains(" 7200 "))
+            // `read` prints TTL-like fields as durations, as Vault's CLI does.
+            let secretTune = try await session.run(["read", "sys/mounts/secret/tune"])
+            #expect(secretTune.stdout.contains("768h"), "\(secretTune.stdout)")
 
             let disable = try await session.run(["secrets", "disable", "team-kv"])
             #expect(disable.exitCode == 0, "\(disable.stderr)")

@@ -57,9 +57,3 @@ struct OperationsTestServer {
         return OperationsTestServer(directory: directory, config: config, server: server, keys: hexKeys, rootToken: token)
     }
 }
-
-extension VaultTestClient.Response {
-    func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
-    }
-}

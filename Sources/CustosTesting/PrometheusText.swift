@@ -3,24 +3,24 @@ import Foundation
 /// A strict reader of Prometheus' text exposition format 0.0.4, for the tests: every line is
 /// `# HELP name text`, `# TYPE name type`, another `#` comment, or a sample
 /// `name{label="value",...} value [timestamp]`; a sample's family must have been typed before it.
-struct PrometheusText {
-    struct Sample: Equatable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+package struct PrometheusText {
+    package struct Sample: Equatable, Sendable {
+        package var name: String
+        package var labels: [String: String]
+        package var value: Double
     }
 
-    struct ParseError: Error, CustomStringConvertible {
+    package struct ParseError: Error, CustomStringConvertible {
         var line: Int
         var text: String
         var reason: String
-        var description: String { "line \(line): \(reason): \(text)" }
+        package var description: String { "line \(line): \(reason): \(text)" }
     }
 
-    var samples: [Sample] = []
-    var types: [String: String] = [:]
+    package var samples: [Sample] = []
+    package var types: [String: String] = [:]
 
-    init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             func fail(_ reason: String) -> ParseError { ParseError(line: index + 1, text: String(line), reason: reason) }
             if line.isEmpty { continue }
@@ -86,7 +86,7 @@ struct PrometheusText {
     }
 
     /// The value of the one sample of `name` whose labels include `labels`; nil if none.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    package func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         let matching = samples.filter { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }
         return matching.count == 1 ? matching[0].value : nil
     }
