@@ -35,7 +35,10 @@ final class ExpirationTaskGroup: Sendable {
         state.withLock { state in
             guard state.run == nil, !state.isShutDown else { return }
             let jobs = self.jobs
-            state.run = Task {
+            // The runner only hands jobs to the group; each job runs at its own priority. It must
+            // not inherit a background priority from whoever started it, or every job would wait
+            // twice behind the server's other work before it starts.
+            state.run = Task(priority: .high) {
                 await withDiscardingTaskGroup { group in
                     for await job in jobs {
                         group.addTask(priority: job.priority) { await job.work() }
