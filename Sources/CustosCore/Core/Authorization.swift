@@ -50,10 +50,15 @@ extension Core {
     }
 
     /// The request's data as the ACL's parameter constraints see it: the body for writes, the
-    /// query for reads. A body that is not a JSON object has no parameters (its handler refuses it).
-    private static func parameters(of request: LogicalRequest, operation: LogicalOperation) -> [String: ACLParameterValue] {
-        guard let data = try? request.dataObject() else { return [:] }
-        return ACLParameterValue.parameters(data)
+    /// query for reads. A body that is JSON but not an object has no parameters (its handler
+    /// refuses it); a body the core cannot read at all (`1e400` somewhere in it) is nil, which a
+    /// rule with parameter constraints refuses, since its handler may still decode parts of it.
+    private static func parameters(of request: LogicalRequest, operation: LogicalOperation) -> [String: ACLParameterValue]? {
+        switch request.data {
+        case .json(.object(let object)): return ACLParameterValue.parameters(object)
+        case .json: return [:]
+        case .malformed: return nil
+        }
     }
 
     /// Vault's existence check, asked of the path's table: only paths that define one (KV keys,

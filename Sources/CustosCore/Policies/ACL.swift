@@ -110,7 +110,7 @@ package struct ACL: Sendable {
     package func allows(
         _ operation: ACLOperation,
         path: String,
-        parameters: [String: ACLParameterValue] = [:],
+        parameters: [String: ACLParameterValue]? = [:],
         wrapTTL: Duration? = nil
     ) -> ACLDecision {
         if isRoot {
@@ -127,10 +127,22 @@ package struct ACL: Sendable {
         let needed = operation.requiredCapability
         guard rule.capabilities.contains(needed) else { return .denied(.missingCapability(needed), permissions: rule) }
         if let denial = Self.wrappingDenial(rule, wrapTTL: wrapTTL) { return .denied(denial, permissions: rule) }
-        if operation.checksParameters, let denial = ParameterConstraints.check(parameters, against: rule) {
-            return .denied(denial, permissions: rule)
+        if operation.checksParameters {
+            // nil: a body the core could not read (a handler may still decode parts of it), so a
+            // rule that constrains parameters cannot be checked and is not satisfied.
+            guard let parameters else {
+                if ParameterConstraints.constrains(rule) { return .denied(.unreadableParameters, permissions: rule) }
+                return allowedDecision(rule, operation)
+            }
+            if let denial = ParameterConstraints.check(parameters, against: rule) {
+                return .denied(denial, permissions: rule)
+            }
         }
-        return ACLDecision(
+        return allowedDecision(rule, operation)
+    }
+
+    private func allowedDecision(_ rule: ACLPermissions, _ operation: ACLOperation) -> ACLDecision {
+        ACLDecision(
             allowed: true, isRoot: false, hasSudo: rule.capabilities.contains(.sudo),
             capabilities: rule.capabilities, matchedPattern: rule.rulePattern,
             grantingPolicies: rule.grantingPolicies(for: operation), denial: nil)

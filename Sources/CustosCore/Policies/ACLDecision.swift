@@ -59,6 +59,8 @@ package enum ACLDenial: Sendable, Equatable, CustomStringConvertible {
     case missingRequiredParameter(String)
     case deniedParameter(String)
     case parameterNotAllowed(String)
+    /// The body could not be read into parameters, and the rule constrains them.
+    case unreadableParameters
 
     /// A stable code for logs and tests.
     package var code: String {
@@ -71,6 +73,7 @@ package enum ACLDenial: Sendable, Equatable, CustomStringConvertible {
         case .missingRequiredParameter: "missing_required_parameter"
         case .deniedParameter: "denied_parameter"
         case .parameterNotAllowed: "parameter_not_allowed"
+        case .unreadableParameters: "unreadable_parameters"
         }
     }
 
@@ -85,6 +88,7 @@ package enum ACLDenial: Sendable, Equatable, CustomStringConvertible {
         case .missingRequiredParameter(let name): "required parameter \"\(name)\" is missing"
         case .deniedParameter(let name): "parameter \"\(name)\" is denied"
         case .parameterNotAllowed(let name): "parameter \"\(name)\" is not allowed"
+        case .unreadableParameters: "the request body cannot be read as parameters, and the rule constrains them"
         }
     }
 }

@@ -2,9 +2,12 @@
 /// to a request's parameters in Vault's order: required, then denied (which beats allowed), then
 /// allowed. Parameter names compare case-insensitively.
 enum ParameterConstraints {
+    static func constrains(_ rule: ACLPermissions) -> Bool {
+        !rule.requiredParameters.isEmpty || !rule.deniedParameters.isEmpty || !rule.allowedParameters.isEmpty
+    }
+
     static func check(_ parameters: [String: ACLParameterValue], against rule: ACLPermissions) -> ACLDenial? {
-        guard !rule.requiredParameters.isEmpty || !rule.deniedParameters.isEmpty || !rule.allowedParameters.isEmpty
-        else { return nil }
+        guard constrains(rule) else { return nil }
 
         // Sorted so that the reported parameter is the same from one run to the next.
         let request = parameters.map { (name: $0.key.lowercased(), value: $0.value) }.sorted { $0.name < $1.name }

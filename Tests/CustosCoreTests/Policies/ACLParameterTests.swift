@@ -93,6 +93,20 @@ struct ACLParameterTests {
                 == .deniedParameter("bar"))
     }
 
+    /// A body the core could not read into parameters (`1e400` in it) would let a handler decode
+    /// the readable fields past a `denied_parameters` rule: a rule with constraints refuses it,
+    /// a rule without any lets it through to the handler.
+    @Test("an unreadable body fails a rule that constrains parameters")
+    func unreadableBody() {
+        let noTTL = acl(rule("secret/foo", denied: ["ttl": []]))
+        #expect(noTTL.allows(.update, path: "secret/foo", parameters: nil).denial == .unreadableParameters)
+        let required = acl(rule("secret/foo", required: ["ttl"]))
+        #expect(!required.allows(.update, path: "secret/foo", parameters: nil).allowed)
+        let plain = acl(rule("secret/foo"))
+        #expect(plain.allows(.update, path: "secret/foo", parameters: nil).allowed)
+        #expect(noTTL.allows(.delete, path: "secret/foo", parameters: nil).allowed)
+    }
+
     /// The reviewer's cases and more, each observed against `bao server -dev` 2.7.2 (HTTP 204
     /// allowed, 403 denied): a list value is one value, never matched element by element, and a
     /// comma-separated string is one string.

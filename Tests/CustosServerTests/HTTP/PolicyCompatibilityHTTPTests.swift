@@ -76,4 +76,24 @@ struct PolicyCompatibilityHTTPTests {
         }
     }
 
+
+    /// `denied_parameters` holds for a body the core cannot read whole: a number beyond `Double`
+    /// (`1e400`) used to hide every parameter from the ACL while the handler could still decode
+    /// the readable ones. A rule with constraints now refuses such a body (403); root gets the
+    /// handler's 400.
+    @Test func anUnreadableBodyCannotSlipPastDeniedParameters() async throws {
+        try await withInProcessServer { server in
+            let root = server.client(token: server.rootToken)
+            let policy = #"path "secret/guarded" { capabilities = ["create", "update"] denied_parameters = { "owner" = [] } }"#
+            #expect(try await root.write("sys/policies/acl/guarded", ["policy": .string(policy)]).status == 204)
+            let created = try await root.write("auth/token/create", ["policies": .array([.string("guarded")])])
+            let token = try #require(created.json?["auth"]?.objectValue?["client_token"]?.stringValue)
+            let user = server.client(token: token)
+            #expect(try await user.write("secret/guarded", ["value": .string("x")]).status == 204)
+            #expect(try await user.write("secret/guarded", ["owner": .string("me")]).status == 403)
+            let sneaky = Data(#"{"owner":"me","junk":1e400}"#.utf8)
+            #expect(try await user.request("POST", "secret/guarded", rawBody: sneaky).status == 403)
+            #expect(try await root.request("POST", "secret/guarded", rawBody: sneaky).status == 400)
+        }
+    }
 }
