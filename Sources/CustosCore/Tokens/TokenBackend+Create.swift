@@ -98,9 +98,9 @@ extension TokenBackend {
             renewable: params.renewable?.value ?? true,
             expireTime: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil
         )
-        let token = try await tokens.create(entry, id: params.id.flatMap { $0.isEmpty ? nil : $0 })
-        guard let stored = try await tokens.lookup(token) else { throw CustosError(.internal, "internal error") }
-        return LogicalResponse(warnings: warnings, auth: ResponseAuth(clientToken: token, entry: stored, leaseDuration: ttl))
+        let created = try await tokens.create(entry, id: params.id.flatMap { $0.isEmpty ? nil : $0 })
+        return LogicalResponse(
+            warnings: warnings, auth: ResponseAuth(clientToken: created.token, entry: created.entry, leaseDuration: ttl))
     }
 
     /// Vault's policy rules for a child token: no policies means the parent's; otherwise a subset

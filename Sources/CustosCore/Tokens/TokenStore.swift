@@ -81,13 +81,14 @@ package final class TokenStore: Sendable {
         let entry = TokenEntry(
             accessor: "", policies: ["root"], displayName: "root", path: "auth/token/root",
             creationTime: clock.now, ttl: 0, meta: [:])
-        return try await create(entry, id: id)
+        return try await create(entry, id: id).token
     }
 
-    /// Stores a new token and returns it (the only time it exists in clear). The entry's
-    /// accessor and salted id are filled here; `id` chooses the token (dev root token only).
-    @discardableResult
-    package func create(_ template: TokenEntry, id: String? = nil) async throws -> String {
+    /// Stores a new token and returns it (the only time it exists in clear) with its entry, whose
+    /// accessor and salted id are filled here; `id` chooses the token (dev root token only). The
+    /// entry is the one stored: the caller answers from it, since a lookup could already find a
+    /// very short TTL run out.
+    package func create(_ template: TokenEntry, id: String? = nil) async throws -> (token: String, entry: TokenEntry) {
         let token = id ?? TokenID.generate()
         guard !token.isEmpty else { throw CustosError.badRequest("a token id cannot be empty") }
         var entry = template
@@ -113,7 +114,7 @@ package final class TokenStore: Sendable {
                 throw error
             }
         }
-        return token
+        return (token, entry)
     }
 
     /// The live entry for a token; nil when unknown, revoked or expired (an expired token, or one
