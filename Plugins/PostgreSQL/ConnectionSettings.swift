@@ -124,7 +124,9 @@ struct ConnectionSettings: Sendable {
     private static func duration(_ config: PluginConfig, _ key: String) throws(PluginError) -> Duration? {
         guard let value = config[key], value != .null else { return nil }
         let seconds: Double?
-        if case .number(let number) = value {
+        if case .int(let number) = value {
+            seconds = Double(number)
+        } else if case .double(let number) = value {
             seconds = number
         } else if let text = value.stringValue {
             seconds = DurationText.seconds(text)

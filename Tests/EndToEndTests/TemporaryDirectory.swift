@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// A directory removed when the test is done with it.
