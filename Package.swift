@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol", "HCL",
+                "CustosServer", "CustosCore", "DatabaseEngine", "PluginHost", "DatabasePluginProtocol", "HCL", "CustosJSON", "VaultAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore", "HCL",
+                "CustosCore", "HCL", "CustosJSON", "VaultAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CustosCore",
             dependencies: [
-                "HCL", "SeededRandom",
+                "HCL", "SeededRandom", "CustosJSON", "VaultAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +82,11 @@ let package = Package(
         // HCL 1 and JSON documents with line and column: policies (core), the server's config
         // file, `custos policy fmt`. Depends on nothing, not even Foundation.
         .target(name: "HCL", swiftSettings: swiftSettings),
+        // The one JSON value type, exact for integers: the core, the plugin protocol (which
+        // re-exports it to plugin authors) and the CLI. Depends on nothing but Foundation.
+        .target(name: "CustosJSON", swiftSettings: swiftSettings),
+        // Vault's response shapes, written once: the server encodes them, the CLI decodes them.
+        .target(name: "VaultAPI", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
         // The one seeded generator (SplitMix64), shared by the core's trial generations, the
         // tests and the benchmarks.
         .target(name: "SeededRandom", swiftSettings: swiftSettings),
@@ -89,7 +94,7 @@ let package = Package(
         .target(
             name: "DatabaseEngine",
             dependencies: [
-                "CustosCore", "PluginHost", "DatabasePluginProtocol",
+                "CustosCore", "PluginHost", "DatabasePluginProtocol", "CustosJSON", "VaultAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +106,7 @@ let package = Package(
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosCore", "CustosServer", "SeededRandom",
+                "CustosCore", "CustosServer", "SeededRandom", "CustosJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +116,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Plugin side: the wire contract, the SDK, the host.
-        .target(name: "DatabasePluginProtocol", swiftSettings: swiftSettings),
+        .target(name: "DatabasePluginProtocol", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
         .target(name: "DatabasePluginKit", dependencies: ["DatabasePluginProtocol"], swiftSettings: swiftSettings),
         // posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module does not declare.
         .target(name: "CPosixSpawn"),
@@ -154,7 +159,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lease-bench",
-            dependencies: ["CustosCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CustosCore", "CustosJSON", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/LeaseBench",
             swiftSettings: swiftSettings
         ),
@@ -206,13 +211,15 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: [
-                "CustosCore", "CustosTesting", "HCL", "SeededRandom",
+                "CustosCore", "CustosTesting", "HCL", "SeededRandom", "CustosJSON", "VaultAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HCLTests", dependencies: ["HCL", "SeededRandom"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustosJSONTests", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
             dependencies: [
@@ -248,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CustosTesting", "CustosCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CustosTesting", "CustosCore", "CustosJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

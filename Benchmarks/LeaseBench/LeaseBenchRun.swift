@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// One benchmark run at one stored-lease count.

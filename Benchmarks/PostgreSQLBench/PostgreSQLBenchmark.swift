@@ -76,7 +76,7 @@ struct PostgreSQLBenchmark: Sendable {
         let statements = creation.flatMap(SQLStatementSplitter.split)
         for concurrency in [1, 4, 16] {
             let connection = "bench-\(concurrency)"
-            let connectionConfig: PluginConfig = ["connection_url": .string(url), "max_open_connections": .number(Double(concurrency))]
+            let connectionConfig: PluginConfig = ["connection_url": .string(url), "max_open_connections": .int(Int64(concurrency))]
             try Self.check(await driver.call(.initialize, InitializeRequest(connection: connection, config: connectionConfig)))
             var pluginSeconds = 0.0, directSeconds = 0.0
             for round in 0..<rounds {

@@ -124,15 +124,19 @@ struct ConnectionSettings: Sendable {
     private static func duration(_ config: PluginConfig, _ key: String) throws(PluginError) -> Duration? {
         guard let value = config[key], value != .null else { return nil }
         let seconds: Double?
-        if case .number(let number) = value {
+        if case .int(let number) = value {
+            seconds = Double(number)
+        } else if case .double(let number) = value {
             seconds = number
         } else if let text = value.stringValue {
             seconds = DurationText.seconds(text)
         } else {
             seconds = nil
         }
-        guard let seconds, seconds >= 0 else {
-            throw PluginError(.invalidRequest, "\(key) must be a duration such as \"30s\" or a number of seconds")
+        // A finite count up to ten years: anything longer would not fit the millisecond count
+        // (or is a typo), and the conversion must never trap on what an admin writes.
+        guard let seconds, seconds.isFinite, seconds >= 0, seconds <= 315_360_000 else {
+            throw PluginError(.invalidRequest, "\(key) must be a duration such as \"30s\" or a number of seconds, at most ten years")
         }
         return seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000))
     }

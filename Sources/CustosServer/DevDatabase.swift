@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// `custos server -dev -dev-database-url=postgresql://user:password@host:port/db`: the dev server

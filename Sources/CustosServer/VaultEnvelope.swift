@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// Vault's response body: `{request_id, lease_id, renewable, lease_duration, data, wrap_info,
@@ -24,10 +25,6 @@ struct VaultEnvelope: Encodable {
         if let auth = response.auth { try c.encode(auth, forKey: .auth) } else { try c.encodeNil(forKey: .auth) }
         try c.encode("", forKey: .mountType)
     }
-}
-
-struct VaultErrorBody: Encodable {
-    var errors: [String]
 }
 
 /// Bodies for each response shape.

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import VaultAPI
 
 /// Turns HTTP into logical requests and the core's answers into Vault's wire format.
 /// One responder for every path: routing is the core's job (mount table, longest prefix).
@@ -98,7 +99,7 @@ struct VaultResponder {
     }
 
     static func errorResponse(_ error: CustosError) -> Response {
-        let body = try? ResponseEncoding.encoder().encode(VaultErrorBody(errors: error.messages))
+        let body = try? ResponseEncoding.encoder().encode(ErrorResponse(errors: error.messages))
         return response(status: ResponseEncoding.status(for: error.code), body: body)
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CustosCore
+import CustosJSON
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,6 +1,8 @@
 import CustosCore
+import CustosJSON
 import Foundation
 import PluginHost
+import VaultAPI
 
 /// `sys/plugins/catalog[/database/<name>]` and `sys/plugins/reload/backend`, in Vault's shapes.
 struct PluginCatalogPaths: SystemPathHandler {
@@ -106,31 +108,14 @@ struct PluginCatalogPaths: SystemPathHandler {
         }
     }
 
-    struct CatalogListing: Encodable {
-        struct Detailed: Encodable {
-            var name: String
-            var type = "database"
-            var builtin: Bool
-            var version: String
-            var sha256: String?
-            var deprecationStatus: String?
-            enum CodingKeys: String, CodingKey {
-                case name, type, builtin, version, sha256
-                case deprecationStatus = "deprecation_status"
-            }
-        }
-        var auth: [String] = []
-        var secret: [String] = []
-        var database: [String]
-        var detailed: [Detailed]
-    }
-
     private func listAll() async throws -> LogicalResponse {
         let entries = try await catalog.list()
-        return LogicalResponse(data: CatalogListing(
+        return LogicalResponse(data: PluginCatalogListing(
+            auth: [],
+            secret: [],
             database: entries.map(\.name),
             detailed: entries.map {
-                .init(name: $0.name, builtin: $0.builtin, version: $0.version,
+                .init(name: $0.name, type: "database", builtin: $0.builtin, version: $0.version,
                       sha256: $0.builtin ? nil : $0.sha256, deprecationStatus: $0.builtin ? "supported" : nil)
             }
         ))

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import VaultAPI
 
 /// The one HTTP client every command uses: Vault's API conventions (`/v1/` prefix,
 /// `X-Vault-Token`, JSON bodies, `{"errors": [...]}`) live here and nowhere else.
@@ -120,8 +121,7 @@ struct APIClient: Sendable {
     }
 
     private static func errorLines(in data: Data) -> [String] {
-        struct ErrorBody: Decodable { let errors: [String]? }
-        if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+        if let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
             return decoded.errors ?? []
         }
         let text = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

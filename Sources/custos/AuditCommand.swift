@@ -1,6 +1,8 @@
 import ArgumentParser
+import CustosJSON
 import Foundation
 import NIOHTTP1
+import VaultAPI
 
 /// `custos audit enable|disable|list`, with the output of `vault audit ...`.
 struct AuditCommand: AsyncParsableCommand {
@@ -19,14 +21,7 @@ struct EnableAuditRequest: Encodable, Sendable {
     var local: Bool
 }
 
-/// One entry of `GET /v1/sys/audit`.
-struct AuditDeviceResponse: Decodable, Sendable {
-    var type: String
-    var description: String?
-    var options: [String: String]?
-    var local: Bool?
-    var path: String?
-
+extension AuditDeviceInfo {
     /// Field order of `vault audit list -format=json`.
     static let jsonKeyOrder = ["type", "description", "options", "local", "path"]
 }
@@ -113,27 +108,27 @@ struct AuditListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client, output in
-            let body: [String: AnyJSON]
+            let body: [String: JSONValue]
             do {
-                body = try await client.decode([String: AnyJSON].self, .GET, "sys/audit")
+                body = try await client.decode([String: JSONValue].self, .GET, "sys/audit")
             } catch {
                 throw CommandFailure.request("Error listing audits", error)
             }
             // Vault answers with the devices both at the top level and under `data`; prefer `data`.
             let raw = body["data"]?.objectValue ?? body.filter { $0.key.hasSuffix("/") }
             if output.format == .json {
-                output.json(.object(raw), keyOrder: AuditDeviceResponse.jsonKeyOrder)
+                output.json(.object(raw), keyOrder: AuditDeviceInfo.jsonKeyOrder)
                 return
             }
             guard !raw.isEmpty else {
                 output.line("No audit devices are enabled.")
                 throw CommandFailure(kind: .silent(2), message: "")
             }
-            var devices: [(String, AuditDeviceResponse)] = []
+            var devices: [(String, AuditDeviceInfo)] = []
             for path in raw.keys.sorted() {
                 do {
                     let data = try JSONEncoder().encode(raw[path])
-                    devices.append((path, try JSONDecoder().decode(AuditDeviceResponse.self, from: data)))
+                    devices.append((path, try JSONDecoder().decode(AuditDeviceInfo.self, from: data)))
                 } catch {
                     throw CommandFailure.local("Error listing audits: unexpected answer for \(path)")
                 }
@@ -145,7 +140,7 @@ struct AuditListCommand: AsyncParsableCommand {
     }
 
     /// Columns of `vault audit list -detailed`.
-    static func detailedTable(_ devices: [(String, AuditDeviceResponse)]) -> String {
+    static func detailedTable(_ devices: [(String, AuditDeviceInfo)]) -> String {
         TableRendering.withHeader(
             ["Path", "Type", "Description", "Replication", "Options"],
             devices.map { path, device in

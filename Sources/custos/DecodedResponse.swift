@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 import NIOHTTP1
 
@@ -5,7 +6,7 @@ import NIOHTTP1
 /// the server sent (including ones this CLI does not know yet).
 struct DecodedResponse<Value: Decodable & Sendable>: Sendable {
     var value: Value
-    let raw: [String: AnyJSON]
+    let raw: [String: JSONValue]
 }
 
 extension APIClient {
@@ -15,7 +16,7 @@ extension APIClient {
         _ path: String,
         body: (any Encodable & Sendable)? = nil
     ) async throws -> DecodedResponse<Value> {
-        let raw = try await decode([String: AnyJSON].self, method, path, body: body)
+        let raw = try await decode([String: JSONValue].self, method, path, body: body)
         do {
             let value = try JSONDecoder().decode(Value.self, from: JSONEncoder().encode(raw))
             return DecodedResponse(value: value, raw: raw)

@@ -1,8 +1,10 @@
+import CustosJSON
+
 /// Renders JSON the way the Vault CLI (Go) does, so scripts that parse or diff its output work:
 /// two-space indentation, `"key": value`. Go prints struct fields in declaration order and map
 /// keys sorted; `keyOrder` lists the struct fields (at any depth), everything else is sorted.
 enum JSONRendering {
-    static func pretty(_ value: AnyJSON, keyOrder: [String] = []) -> String {
+    static func pretty(_ value: JSONValue, keyOrder: [String] = []) -> String {
         var out = ""
         write(value, indent: 0, keyOrder: keyOrder, into: &out)
         return out
@@ -10,7 +12,7 @@ enum JSONRendering {
 
     /// An object whose fields come in exactly this order (a Go struct); `nestedKeyOrder`
     /// orders the inside of the named fields (nested structs).
-    static func pretty(orderedFields: [(String, AnyJSON)], nestedKeyOrder: [String: [String]] = [:]) -> String {
+    static func pretty(orderedFields: [(String, JSONValue)], nestedKeyOrder: [String: [String]] = [:]) -> String {
         guard !orderedFields.isEmpty else { return "{}" }
         var out = "{\n"
         for (index, (key, value)) in orderedFields.enumerated() {
@@ -22,18 +24,18 @@ enum JSONRendering {
         return out
     }
 
-    private static func orderedKeys(_ keys: Dictionary<String, AnyJSON>.Keys, _ keyOrder: [String]) -> [String] {
+    private static func orderedKeys(_ keys: Dictionary<String, JSONValue>.Keys, _ keyOrder: [String]) -> [String] {
         let known = keyOrder.filter { keys.contains($0) }
         return known + keys.filter { !keyOrder.contains($0) }.sorted()
     }
 
-    private static func write(_ value: AnyJSON, indent: Int, keyOrder: [String], into out: inout String) {
+    private static func write(_ value: JSONValue, indent: Int, keyOrder: [String], into out: inout String) {
         let pad = String(repeating: "  ", count: indent + 1)
         let closePad = String(repeating: "  ", count: indent)
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .number(let text): out += text
+        case .int, .double: out += value.numberText ?? "null"
         case .string(let s): out += quote(s)
         case .array(let items):
             guard !items.isEmpty else { out += "[]"; return }
@@ -92,11 +94,11 @@ enum JSONRendering {
 /// Go's `%v` rendering of decoded JSON, which `vault read` uses for table cells:
 /// maps as `map[k:v]` with sorted keys, lists as `[a b]`, null as `<nil>`.
 enum GoValueRendering {
-    static func render(_ value: AnyJSON) -> String {
+    static func render(_ value: JSONValue) -> String {
         switch value {
         case .null: return "<nil>"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let text): return text
+        case .int, .double: return value.numberText ?? "<nil>"
         case .string(let s): return s
         case .array(let items): return "[" + items.map(render).joined(separator: " ") + "]"
         case .object(let fields):

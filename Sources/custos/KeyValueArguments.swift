@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// `k=v` arguments of `write`: `k=@file` takes a file's contents, `k=-` reads stdin, and a lone
@@ -8,11 +9,11 @@ enum KeyValueArguments {
         _ arguments: [String],
         readFile: (String) throws -> String = readFileContents,
         readStdin: () -> String = StandardInput.readAll
-    ) throws -> [String: AnyJSON] {
+    ) throws -> [String: JSONValue] {
         if arguments == ["-"] {
             return try parseJSONObject(readStdin())
         }
-        var result: [String: AnyJSON] = [:]
+        var result: [String: JSONValue] = [:]
         var stdinUsed = false
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
@@ -50,8 +51,8 @@ enum KeyValueArguments {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func parseJSONObject(_ text: String) throws -> [String: AnyJSON] {
-        guard let object = try? JSONDecoder().decode([String: AnyJSON].self, from: Data(text.utf8)) else {
+    private static func parseJSONObject(_ text: String) throws -> [String: JSONValue] {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) else {
             throw CommandFailure.usage("Failed to parse K=V data: stdin must hold a JSON object")
         }
         return object

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosJSON
 import Foundation
 import NIOHTTP1
 
@@ -48,7 +49,7 @@ struct LeaseRenewCommand: AsyncParsableCommand {
     var leaseID: String
 
     func run() async throws {
-        var body: [String: AnyJSON] = ["lease_id": .string(leaseID)]
+        var body: [String: JSONValue] = ["lease_id": .string(leaseID)]
         if let increment { body["increment"] = .string(increment) }
         try await global.withClient { client, output in
             let secret: SecretResponse?

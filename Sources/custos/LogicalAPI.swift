@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 import NIOHTTP1
 
@@ -14,7 +15,7 @@ extension APIClient {
     }
 
     /// nil when the server answers without a body (204), which is how most writes succeed.
-    func writeSecret(_ path: String, data: [String: AnyJSON]) async throws -> SecretResponse? {
+    func writeSecret(_ path: String, data: [String: JSONValue]) async throws -> SecretResponse? {
         guard let body = try await send(.PUT, path, body: data) else { return nil }
         return try decodeSecret(body, path: path)
     }

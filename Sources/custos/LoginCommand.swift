@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosJSON
 import Foundation
 import NIOHTTP1
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NIOHTTP1
+import VaultAPI
 
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,9 +42,9 @@ struct OperatorUnsealCommand: AsyncParsableCommand {
             request = UnsealRequest(key: key)
         }
         try await global.withClient { client, output in
-            var status: DecodedResponse<SealStatusResponse>
+            var status: DecodedResponse<SealStatus>
             do {
-                status = try await client.decodeKeepingRaw(SealStatusResponse.self, .PUT, "sys/unseal", body: request)
+                status = try await client.decodeKeepingRaw(SealStatus.self, .PUT, "sys/unseal", body: request)
             } catch {
                 throw CommandFailure.request("Error unsealing", error)
             }

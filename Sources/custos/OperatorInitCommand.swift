@@ -1,5 +1,7 @@
 import ArgumentParser
+import CustosJSON
 import NIOHTTP1
+import VaultAPI
 
 struct OperatorInitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,19 +31,6 @@ struct OperatorInitCommand: AsyncParsableCommand {
             case secretThreshold = "secret_threshold"
         }
     }
-
-    private struct InitResponse: Decodable, Sendable {
-        let keys: [String]
-        let keysBase64: [String]
-        let rootToken: String
-        enum CodingKeys: String, CodingKey {
-            case keys
-            case keysBase64 = "keys_base64"
-            case rootToken = "root_token"
-        }
-    }
-
-    private struct InitStatus: Decodable, Sendable { let initialized: Bool }
 
     func validate() throws {
         guard keyShares >= 1, keyThreshold >= 1, keyThreshold <= keyShares else {
@@ -87,12 +76,12 @@ struct OperatorInitCommand: AsyncParsableCommand {
             output.line(JSONRendering.pretty(orderedFields: [
                 ("unseal_keys_b64", .array(response.keysBase64.map { .string($0) })),
                 ("unseal_keys_hex", .array(response.keys.map { .string($0) })),
-                ("unseal_shares", .number(String(keyShares))),
-                ("unseal_threshold", .number(String(keyThreshold))),
+                ("unseal_shares", .int(Int64(keyShares))),
+                ("unseal_threshold", .int(Int64(keyThreshold))),
                 ("recovery_keys_b64", .null),
                 ("recovery_keys_hex", .null),
-                ("recovery_keys_shares", .number("0")),
-                ("recovery_keys_threshold", .number("0")),
+                ("recovery_keys_shares", .int(0)),
+                ("recovery_keys_threshold", .int(0)),
                 ("root_token", .string(response.rootToken)),
             ]))
         case .table:

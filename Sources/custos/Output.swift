@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// The one output formatter: prints responses as Vault's CLI does, in table or JSON format.
@@ -17,13 +18,13 @@ struct Output: Sendable {
         if format == .table { print(text) }
     }
 
-    func json(_ value: AnyJSON, keyOrder: [String] = []) {
+    func json(_ value: JSONValue, keyOrder: [String] = []) {
         print(JSONRendering.pretty(value, keyOrder: keyOrder))
     }
 
     func json<Value: Encodable>(encoding value: Value) throws {
         let data = try JSONEncoder().encode(value)
-        json(try JSONDecoder().decode(AnyJSON.self, from: data))
+        json(try JSONDecoder().decode(JSONValue.self, from: data))
     }
 
     /// A response envelope: lease fields first, then auth, then the sorted data keys.

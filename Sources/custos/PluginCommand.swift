@@ -1,9 +1,11 @@
 import ArgumentParser
+import CustosJSON
 import DatabasePluginProtocol
 import Foundation
 import Logging
 import NIOHTTP1
 import PluginHost
+import VaultAPI
 
 /// `custos plugin`: the plugin catalog (`sys/plugins/catalog`), reloads, and the local
 /// conformance checker plugin authors run against their executable.
@@ -80,9 +82,7 @@ struct PluginListCommand: AsyncParsableCommand {
     @Argument(help: "Plugin type (database).") var type: String?
 
     struct Listing: Decodable, Sendable {
-        struct Detailed: Decodable, Sendable { var name: String; var type: String; var version: String? }
-        struct Data: Decodable, Sendable { var detailed: [Detailed]? }
-        var data: Data
+        var data: PluginCatalogListing
     }
 
     func run() async throws {

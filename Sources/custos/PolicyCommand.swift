@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustosCore
+import CustosJSON
 import Foundation
 import HCL
 

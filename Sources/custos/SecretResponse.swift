@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// Vault's response envelope (`api.Secret`): the shape every logical path answers with.
@@ -6,11 +7,11 @@ struct SecretResponse: Codable, Sendable {
     var leaseID: String?
     var leaseDuration: Int?
     var renewable: Bool?
-    var data: [String: AnyJSON]?
+    var data: [String: JSONValue]?
     var warnings: [String]?
     /// Kept raw so `-format=json` shows every field the server sent; `authBlock` is the typed view.
-    var auth: AnyJSON?
-    var wrapInfo: AnyJSON?
+    var auth: JSONValue?
+    var wrapInfo: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case requestID = "request_id"
@@ -22,11 +23,11 @@ struct SecretResponse: Codable, Sendable {
 
     /// Fields in the order the Vault CLI prints them with `-format=json` (Go struct order;
     /// `auth` and `wrap_info` only when present).
-    var orderedJSONFields: [(String, AnyJSON)] {
-        var fields: [(String, AnyJSON)] = [
+    var orderedJSONFields: [(String, JSONValue)] {
+        var fields: [(String, JSONValue)] = [
             ("request_id", .string(requestID ?? "")),
             ("lease_id", .string(leaseID ?? "")),
-            ("lease_duration", .number(String(leaseDuration ?? 0))),
+            ("lease_duration", .int(Int64(leaseDuration ?? 0))),
             ("renewable", .bool(renewable ?? false)),
             ("data", data.map { .object($0) } ?? .null),
             ("warnings", warnings.map { .array($0.map { .string($0) }) } ?? .null),

@@ -1,3 +1,5 @@
+import CustosJSON
+
 /// The Key/Value rows of `vault read`: how an envelope flattens into a table.
 enum SecretTable {
     static func rows(for secret: SecretResponse) -> [(String, String)] {
@@ -29,9 +31,9 @@ enum SecretTable {
 
     /// As Vault's table output: a field that looks like a TTL (`ttl`, `*_ttl`, `period`,
     /// `*_period`) and holds a whole number of seconds prints as a duration (`768h`, `9m59s`).
-    static func cell(_ key: String, _ value: AnyJSON) -> String {
+    static func cell(_ key: String, _ value: JSONValue) -> String {
         let looksLikeTTL = key == "ttl" || key.hasSuffix("_ttl") || key == "period" || key.hasSuffix("_period")
-        if looksLikeTTL, case .number(let text) = value, let seconds = Int(text), seconds >= 0 {
+        if looksLikeTTL, let text = value.numberText, let seconds = Int(text), seconds >= 0 {
             return DurationFormat.format(seconds: seconds)
         }
         return GoValueRendering.render(value)
@@ -54,11 +56,11 @@ enum SecretTable {
     }
 
     /// `-field` looks in the data first, then at the envelope's own fields.
-    static func field(_ name: String, of secret: SecretResponse) -> AnyJSON? {
+    static func field(_ name: String, of secret: SecretResponse) -> JSONValue? {
         if let value = secret.data?[name] { return value }
         switch name {
         case "lease_id": return secret.leaseID.map { .string($0) }
-        case "lease_duration", "refresh_interval": return secret.leaseDuration.map { .number(String($0)) }
+        case "lease_duration", "refresh_interval": return secret.leaseDuration.map { .int(Int64($0)) }
         case "lease_renewable", "renewable": return secret.renewable.map { .bool($0) }
         case "request_id": return secret.requestID.map { .string($0) }
         default: break
@@ -67,7 +69,7 @@ enum SecretTable {
         switch name {
         case "token": return auth.clientToken.map { .string($0) }
         case "token_accessor": return auth.accessor.map { .string($0) }
-        case "token_duration": return auth.leaseDuration.map { .number(String($0)) }
+        case "token_duration": return auth.leaseDuration.map { .int(Int64($0)) }
         case "token_renewable": return auth.renewable.map { .bool($0) }
         case "token_policies": return auth.tokenPolicies.map { .array($0.map { .string($0) }) }
         case "policies": return auth.policies.map { .array($0.map { .string($0) }) }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CustosJSON
+import VaultAPI
 
 struct SecretsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List enabled secrets engines.")
@@ -11,7 +13,7 @@ struct SecretsListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client, output in
-            let mounts: (entries: [String: MountResponse], raw: [String: AnyJSON])
+            let mounts: (entries: [String: MountInfo], raw: [String: JSONValue])
             do {
                 mounts = try await client.mounts()
             } catch {
@@ -19,7 +21,7 @@ struct SecretsListCommand: AsyncParsableCommand {
             }
             switch output.format {
             case .json:
-                output.json(.object(mounts.raw), keyOrder: MountResponse.jsonKeyOrder)
+                output.json(.object(mounts.raw), keyOrder: MountInfo.jsonKeyOrder)
             case .table:
                 let paths = mounts.entries.keys.sorted()
                 output.line(detailed
@@ -35,9 +37,9 @@ struct SecretsListCommand: AsyncParsableCommand {
     }
 
     /// Columns of `vault secrets list -detailed`.
-    private func detailedTable(_ mounts: [(String, MountResponse)]) -> String {
+    private func detailedTable(_ mounts: [(String, MountInfo)]) -> String {
         // Vault shows raw seconds, "system" for 0 (inherit), nothing for built-in mounts.
-        func ttl(_ mount: MountResponse, _ seconds: Int?) -> String {
+        func ttl(_ mount: MountInfo, _ seconds: Int64?) -> String {
             if ["system", "cubbyhole"].contains(mount.type) { return "" }
             guard let seconds, seconds != 0 else { return "system" }
             return String(seconds)

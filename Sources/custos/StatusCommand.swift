@@ -1,5 +1,6 @@
 import ArgumentParser
 import NIOHTTP1
+import VaultAPI
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client, output in
-            var status: DecodedResponse<SealStatusResponse>
+            var status: DecodedResponse<SealStatus>
             do {
                 status = try await client.sealStatus()
             } catch {
@@ -30,11 +31,6 @@ struct StatusCommand: AsyncParsableCommand {
 }
 
 extension APIClient {
-    private struct LeaderStatus: Decodable {
-        let haEnabled: Bool
-        enum CodingKeys: String, CodingKey { case haEnabled = "ha_enabled" }
-    }
-
     /// `sys/leader`'s HA flag, as `vault status` shows it; nil when the server does not say.
     func haEnabled() async -> Bool? {
         try? await decode(LeaderStatus.self, .GET, "sys/leader").haEnabled

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosJSON
 import Foundation
 
 struct TokenCommand: AsyncParsableCommand {
@@ -56,12 +57,12 @@ struct TokenCreateCommand: AsyncParsableCommand {
     var noDefaultPolicy = false
 
     func run() async throws {
-        var body: [String: AnyJSON] = [:]
+        var body: [String: JSONValue] = [:]
         if !policies.isEmpty {
             body["policies"] = .array(policies.flatMap { $0.split(separator: ",") }.map { .string(String($0)) })
         }
         if !metadata.isEmpty {
-            var meta: [String: AnyJSON] = [:]
+            var meta: [String: JSONValue] = [:]
             for pair in metadata {
                 guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                     throw CommandFailure.usage("Invalid metadata \"\(pair)\": format must be key=value")
@@ -74,7 +75,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
         if let explicitMaxTTL { body["explicit_max_ttl"] = .string(explicitMaxTTL) }
         if let period { body["period"] = .string(period) }
         if let displayName { body["display_name"] = .string(displayName) }
-        if let useLimit { body["num_uses"] = .number(String(useLimit)) }
+        if let useLimit { body["num_uses"] = .int(Int64(useLimit)) }
         if let renewable { body["renewable"] = .bool(renewable) }
         if noDefaultPolicy { body["no_default_policy"] = .bool(true) }
         let path = orphan ? "auth/token/create-orphan" : "auth/token/create"
@@ -138,7 +139,7 @@ struct TokenRenewCommand: AsyncParsableCommand {
     var token: String?
 
     func run() async throws {
-        var body: [String: AnyJSON] = [:]
+        var body: [String: JSONValue] = [:]
         if let increment { body["increment"] = .string(increment) }
         if let token { body["token"] = .string(token) }
         let path = token == nil ? "auth/token/renew-self" : "auth/token/renew"

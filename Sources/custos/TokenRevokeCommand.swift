@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosJSON
 import Foundation
 import NIOHTTP1
 
@@ -48,7 +49,7 @@ struct TokenRevokeCommand: AsyncParsableCommand {
             return
         }
         let path: String
-        var body: [String: AnyJSON] = [:]
+        var body: [String: JSONValue] = [:]
         switch (revokeSelf, token) {
         case (true, nil):
             path = "auth/token/revoke-self"
@@ -97,7 +98,7 @@ struct TokenCapabilitiesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path: String
-        var body: [String: AnyJSON] = [:]
+        var body: [String: JSONValue] = [:]
         switch arguments.count {
         case 1:
             guard !accessor else { throw CommandFailure.usage("Not enough arguments: -accessor needs ACCESSOR PATH") }

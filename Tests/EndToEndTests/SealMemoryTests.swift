@@ -1,5 +1,6 @@
 import Crypto
 @testable import CustosCore
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing

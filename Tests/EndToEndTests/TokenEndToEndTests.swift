@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing

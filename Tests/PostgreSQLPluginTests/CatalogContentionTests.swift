@@ -35,7 +35,7 @@ import Testing
 
     /// 16 connections, so 16 calls really run at once.
     private func plugin() async throws -> PostgreSQLPlugin {
-        try await initializedPlugin(database, config: database.config(extra: ["max_open_connections": .number(16)]))
+        try await initializedPlugin(database, config: database.config(extra: ["max_open_connections": .int(16)]))
     }
 
     private func grantCount(_ schema: String, _ prefix: String) async throws -> [[String?]] {

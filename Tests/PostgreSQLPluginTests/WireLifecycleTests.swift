@@ -11,8 +11,8 @@ import Testing
 
         let info = try await plugin.call(.info, EmptyResult())
         #expect(info.result?["name"] == .string("postgresql-database-plugin"))
-        #expect(info.result?["protocolVersions"] == .array([.number(1)]))
-        #expect(info.result?["maxUsernameLength"] == .number(63))
+        #expect(info.result?["protocolVersions"] == .array([.int(1)]))
+        #expect(info.result?["maxUsernameLength"] == .int(63))
 
         let initialize = try await plugin.call(
             .initialize, InitializeRequest(connection: "wire", config: database.config(extra: ["note": "kept"]), verifyConnection: true))

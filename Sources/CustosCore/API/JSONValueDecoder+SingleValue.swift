@@ -1,3 +1,5 @@
+import CustosJSON
+
 /// One value: strings, booleans and numbers as `JSONDecoder` reads them (a number must fit the
 /// type exactly; nothing is converted between kinds).
 struct JSONSingleValueContainer: SingleValueDecodingContainer {

@@ -1,3 +1,5 @@
+import CustosJSON
+
 /// Decodes a path's `Decodable` parameters from the request's data, parsed once when the request
 /// was made, as `JSONDecoder` with `RequestDecoding`'s key strategy would from the body's bytes:
 /// the same keys match, the same `DecodingError`s (so the same messages) come out. A struct's

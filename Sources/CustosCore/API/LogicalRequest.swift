@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// What a request asks for, independent of HTTP verbs. `LIST` and `GET ?list=true` are both `list`;

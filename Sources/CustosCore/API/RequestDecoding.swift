@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// Turns a request's data into a path's parameter struct, with Vault's leniency (numbers and

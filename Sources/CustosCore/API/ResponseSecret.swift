@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// A secret an engine hands out (Vault's `logical.Secret`): the core turns it into a lease whose

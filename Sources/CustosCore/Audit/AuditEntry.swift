@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// One audit record before a device formats it: values in clear. Each device renders it with its

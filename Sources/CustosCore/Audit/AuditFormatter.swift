@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// How one device writes entries: JSON (or JSONx) lines, with or without a prefix, secrets
@@ -49,23 +50,9 @@ struct AuditFormatter: Sendable {
     /// Request or response data, every string HMAC-ed on the way out (as `AuditHasher.hash`
     /// would, without building a hashed copy first); a string directly under a key in
     /// `clearKeys` stays in clear.
-    private func writeData(_ value: JSONValue, clearKeys: Set<String>, clear: Bool = false, to w: inout AuditJSONWriter) {
-        switch value {
-        case .string(let text):
-            w.string(logRaw || clear ? text : hasher.hash(text))
-        case .array(let items):
-            w.beginArray()
-            for item in items { writeData(item, clearKeys: clearKeys, to: &w) }
-            w.endArray()
-        case .object(let members):
-            w.beginObject()
-            for key in members.keys.sorted() {
-                w.key(key)
-                writeData(members[key] ?? .null, clearKeys: clearKeys, clear: clearKeys.contains(key), to: &w)
-            }
-            w.endObject()
-        case .null, .bool, .int, .double:
-            w.value(value)
+    private func writeData(_ value: JSONValue, clearKeys: Set<String>, to w: inout AuditJSONWriter) {
+        w.value(value) { text, key in
+            logRaw || key.map(clearKeys.contains) == true ? text : hasher.hash(text)
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import CustosJSON
 import Foundation
 
 /// HMAC-SHA256 with one audit device's salt, in Vault's form `hmac-sha256:<hex>`: the log keeps

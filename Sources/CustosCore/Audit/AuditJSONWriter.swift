@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// Writes one audit line as JSON bytes, members in the order the caller gives them (Vault's
@@ -12,26 +13,20 @@ struct AuditJSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func beginObject() {
+    mutating func beginObject() { begin(UInt8(ascii: "{")) }
+    mutating func endObject() { end(UInt8(ascii: "}")) }
+    mutating func beginArray() { begin(UInt8(ascii: "[")) }
+    mutating func endArray() { end(UInt8(ascii: "]")) }
+
+    private mutating func begin(_ bracket: UInt8) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(bracket)
         hasMember.append(false)
     }
 
-    mutating func endObject() {
+    private mutating func end(_ bracket: UInt8) {
         hasMember.removeLast()
-        bytes.append(UInt8(ascii: "}"))
-    }
-
-    mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        hasMember.append(false)
-    }
-
-    mutating func endArray() {
-        hasMember.removeLast()
-        bytes.append(UInt8(ascii: "]"))
+        bytes.append(bracket)
     }
 
     /// A member's key; its value follows with the next call.
@@ -71,25 +66,31 @@ struct AuditJSONWriter {
         endArray()
     }
 
-    mutating func value(_ value: JSONValue) {
+    /// A free-form value, objects with sorted keys. `string` decides how each string is
+    /// written, given the key it stands under directly (`nil` inside an array or at the top):
+    /// the formatter HMACs request and response data with it.
+    mutating func value(_ value: JSONValue, string: (String, _ key: String?) -> String = { text, _ in text }) {
+        write(value, under: nil, string: string)
+    }
+
+    private mutating func write(_ value: JSONValue, under key: String?, string transform: (String, String?) -> String) {
         switch value {
         case .null: null()
         case .bool(let flag): bool(flag)
         case .int(let number): int(number)
-        case .double(let number):
+        case .double:
             separate()
-            let text = number.isFinite ? (number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)) : "null"
-            bytes.append(contentsOf: text.utf8)
-        case .string(let text): string(text)
+            bytes.append(contentsOf: (value.numberText ?? "null").utf8)
+        case .string(let text): string(transform(text, key))
         case .array(let items):
             beginArray()
-            for item in items { self.value(item) }
+            for item in items { write(item, under: nil, string: transform) }
             endArray()
         case .object(let members):
             beginObject()
             for name in members.keys.sorted() {
-                key(name)
-                self.value(members[name] ?? .null)
+                self.key(name)
+                write(members[name] ?? .null, under: name, string: transform)
             }
             endObject()
         }

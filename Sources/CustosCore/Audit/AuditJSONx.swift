@@ -1,3 +1,5 @@
+import CustosJSON
+
 /// The `jsonx` audit format: the JSON entry as IBM's JSONx XML, as Vault writes it for log
 /// pipelines that only take XML. One document per line.
 enum AuditJSONx {

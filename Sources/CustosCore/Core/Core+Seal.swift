@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import VaultAPI
 
 extension Core {
     /// `sys/init`: creates keys, the root token and the initial mount table; leaves the core sealed.
@@ -125,15 +126,15 @@ extension Core {
             type: "shamir",
             initialized: config != nil,
             sealed: cluster == nil,
-            t: config?.secretThreshold ?? 0,
-            n: config?.secretShares ?? 0,
+            threshold: config?.secretThreshold ?? 0,
+            shares: config?.secretShares ?? 0,
             progress: await seal.progressCount,
             nonce: await seal.nonce,
             version: CustosVersion.string,
             buildDate: CustosVersion.buildDate,
             migration: false,
             clusterName: cluster?.name,
-            clusterId: cluster?.id,
+            clusterID: cluster?.id,
             recoverySeal: false,
             storageType: settings.storageType
         )

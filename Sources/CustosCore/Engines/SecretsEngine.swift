@@ -1,3 +1,4 @@
+import CustosJSON
 import Logging
 
 /// A logical backend mounted at a path. The core routes every request below the mount to it,

@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// One lease: a secret handed out by an engine that must be revoked when it ends. Stored as JSON

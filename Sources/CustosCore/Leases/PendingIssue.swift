@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// A write-ahead record for crash-safe issuance: stored (`beginIssue`) before the engine creates

@@ -1,3 +1,5 @@
+import CustosJSON
+
 extension ACLParameterValue {
     /// A request body value as the ACL matches it. Numbers keep their decimal text (`10`, `1.5`)
     /// for diagnostics only: the matcher never equates them with a policy entry (as in Vault).

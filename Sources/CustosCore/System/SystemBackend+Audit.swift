@@ -1,25 +1,10 @@
+import CustosJSON
 import Foundation
+import VaultAPI
 
 /// `sys/audit` (list), `sys/audit/<path>` (enable, disable) and `sys/audit-hash/<path>`, as in
 /// Vault's `logical/system_audit.go`. The devices themselves live in `Audit/`.
 extension SystemBackend {
-    /// An enabled device as `GET sys/audit` shows it. The salt is never shown.
-    struct AuditDeviceInfo: Encodable {
-        var type: String
-        var description: String
-        var options: [String: String]
-        var local: Bool
-        var path: String
-
-        init(_ entry: AuditDeviceEntry) {
-            type = entry.type
-            description = entry.description
-            options = entry.options
-            local = entry.local
-            path = entry.path
-        }
-    }
-
     struct AuditEnableParameters: Decodable {
         var type: String?
         var description: String?
@@ -36,7 +21,10 @@ extension SystemBackend {
     func listAuditDevices(_ request: LogicalRequest) async throws -> LogicalResponse? {
         try Self.require(request, [.read])
         var devices: [String: AuditDeviceInfo] = [:]
-        for entry in try await core.auditTable().entries { devices[entry.path] = AuditDeviceInfo(entry) }
+        for entry in try await core.auditTable().entries {
+            devices[entry.path] = AuditDeviceInfo(
+                type: entry.type, description: entry.description, options: entry.options, local: entry.local, path: entry.path)
+        }
         return LogicalResponse(data: devices, shape: .envelopeWithTopLevelData)
     }
 

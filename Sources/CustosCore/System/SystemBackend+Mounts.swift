@@ -1,52 +1,9 @@
+import CustosJSON
 import Foundation
 import Synchronization
+import VaultAPI
 
 extension SystemBackend {
-    /// A mount as `sys/mounts` shows it, in Vault's field names.
-    struct MountInfo: Encodable {
-        struct Config: Encodable {
-            var defaultLeaseTtl: Int64
-            var maxLeaseTtl: Int64
-            var forceNoCache = false
-            enum CodingKeys: String, CodingKey {
-                case defaultLeaseTtl = "default_lease_ttl", maxLeaseTtl = "max_lease_ttl", forceNoCache = "force_no_cache"
-            }
-        }
-        var type: String
-        var description: String
-        var accessor: String
-        var uuid: String
-        var config: Config
-        var options: [String: String]?
-        var local: Bool
-        var sealWrap: Bool
-        var externalEntropyAccess = false
-        var pluginVersion = ""
-        var runningPluginVersion: String
-        var runningSha256 = ""
-        enum CodingKeys: String, CodingKey {
-            case type, description, accessor, uuid, config, options, local
-            case sealWrap = "seal_wrap", externalEntropyAccess = "external_entropy_access"
-            case pluginVersion = "plugin_version", runningPluginVersion = "running_plugin_version"
-            case runningSha256 = "running_sha256"
-        }
-
-        init(_ entry: MountEntry) {
-            type = entry.type
-            description = entry.description
-            accessor = entry.accessor
-            uuid = entry.uuid
-            config = Config(defaultLeaseTtl: entry.config.defaultLeaseTTL, maxLeaseTtl: entry.config.maxLeaseTTL)
-            options = entry.options.isEmpty ? nil : entry.options
-            local = entry.local
-            sealWrap = entry.sealWrap
-            runningPluginVersion = "v\(CustosVersion.string)+builtin"
-        }
-
-        /// The system backend is listed like a mount, as Vault does.
-        static let system = MountInfo(SystemBackend.mount)
-    }
-
     func listMounts(_ runtime: Runtime) -> LogicalResponse {
         var mounts: [String: MountInfo] = ["sys/": .system]
         for entry in runtime.mounts.entries { mounts[entry.path] = MountInfo(entry) }
@@ -147,7 +104,7 @@ extension SystemBackend {
             guard request.operation == .read else { throw CustosError.badRequest("the system backend cannot be tuned") }
             let settings = core.settings
             return LogicalResponse(
-                data: TuneInfo(defaultLeaseTtl: settings.defaultLeaseTTL, maxLeaseTtl: settings.maxLeaseTTL, description: MountInfo.system.description),
+                data: TuneInfo(defaultLeaseTtl: settings.defaultLeaseTTL, maxLeaseTtl: settings.maxLeaseTTL, description: MountInfo.system.description ?? ""),
                 shape: .envelopeWithTopLevelData
             )
         }

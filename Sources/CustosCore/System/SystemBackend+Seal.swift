@@ -1,4 +1,5 @@
 import Foundation
+import VaultAPI
 
 extension SystemBackend {
     struct InitParameters: Decodable {
@@ -12,17 +13,10 @@ extension SystemBackend {
         var recoveryPgpKeys: [String]?
     }
 
-    struct InitResponse: Encodable {
-        var keys: [String]
-        var keysBase64: [String]
-        var rootToken: String
-        enum CodingKeys: String, CodingKey { case keys, keysBase64 = "keys_base64", rootToken = "root_token" }
-    }
-
     func initPath(_ request: LogicalRequest) async throws -> LogicalResponse {
         switch request.operation {
         case .read:
-            return LogicalResponse(data: ["initialized": try await core.seal.isInitialized()], shape: .bare)
+            return LogicalResponse(data: InitStatus(initialized: try await core.seal.isInitialized()), shape: .bare)
         case .update, .create:
             let params = try request.decode(InitParameters.self)
             if let keys = params.pgpKeys, !keys.isEmpty {
@@ -133,29 +127,11 @@ extension SystemBackend {
         )
         return LogicalResponse(data: body, shape: .bare, statusCode: statusCode)
     }
-}
-
-extension SystemBackend {
-    struct LeaderResponse: Encodable {
-        var haEnabled = false
-        var isSelf = false
-        var activeTime = "0001-01-01T00:00:00Z"
-        var leaderAddress = ""
-        var leaderClusterAddress = ""
-        var performanceStandby = false
-        var performanceStandbyLastRemoteWal = 0
-        enum CodingKeys: String, CodingKey {
-            case haEnabled = "ha_enabled", isSelf = "is_self", activeTime = "active_time"
-            case leaderAddress = "leader_address", leaderClusterAddress = "leader_cluster_address"
-            case performanceStandby = "performance_standby"
-            case performanceStandbyLastRemoteWal = "performance_standby_last_remote_wal"
-        }
-    }
 
     /// `sys/leader`: what `bao status` asks, also while sealed or not initialised (the CLI prints
     /// the seal status only if this answers). One server per storage file, so HA is off.
     func leaderPath(_ request: LogicalRequest) async throws -> LogicalResponse {
         try Self.require(request, [.read])
-        return LogicalResponse(data: LeaderResponse(), shape: .bare)
+        return LogicalResponse(data: LeaderStatus(), shape: .bare)
     }
 }

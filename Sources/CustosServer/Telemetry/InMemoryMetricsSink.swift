@@ -99,29 +99,20 @@ final class InMemoryMetricsSink: MetricsFactory, Sendable {
     func destroyRecorder(_ handler: any RecorderHandler) { remove(handler) }
     func destroyTimer(_ handler: any TimerHandler) { remove(handler) }
 
-    private func counter(_ key: SeriesKey) -> CounterSeries {
-        series.withLock { all in
-            if let existing = all.counters[key] { return existing }
-            let created = CounterSeries()
-            all.counters[key] = created
-            return created
-        }
-    }
+    private func counter(_ key: SeriesKey) -> CounterSeries { existing(key, in: \.counters, or: CounterSeries()) }
+    private func gauge(_ key: SeriesKey) -> GaugeSeries { existing(key, in: \.gauges, or: GaugeSeries()) }
+    private func sample(_ key: SeriesKey) -> TimerSeries { existing(key, in: \.samples, or: TimerSeries()) }
 
-    private func gauge(_ key: SeriesKey) -> GaugeSeries {
+    /// The series of this key in one table, created on first use: swift-metrics asks again for
+    /// every handler with the same label and dimensions, and they must share one series.
+    private func existing<Handler: Sendable>(
+        _ key: SeriesKey, in table: WritableKeyPath<Series, [SeriesKey: Handler]>,
+        or make: @autoclosure () -> Handler
+    ) -> Handler {
         series.withLock { all in
-            if let existing = all.gauges[key] { return existing }
-            let created = GaugeSeries()
-            all.gauges[key] = created
-            return created
-        }
-    }
-
-    private func sample(_ key: SeriesKey) -> TimerSeries {
-        series.withLock { all in
-            if let existing = all.samples[key] { return existing }
-            let created = TimerSeries()
-            all.samples[key] = created
+            if let found = all[keyPath: table][key] { return found }
+            let created = make()
+            all[keyPath: table][key] = created
             return created
         }
     }

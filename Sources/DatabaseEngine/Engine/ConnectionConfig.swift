@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// A `config/<name>` connection as stored (barrier-encrypted, in the engine's storage view).

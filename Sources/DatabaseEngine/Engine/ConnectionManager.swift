@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import DatabasePluginProtocol
 import Foundation
 import PluginHost
@@ -32,9 +33,9 @@ actor ConnectionManager {
             try? await PluginClient(plugin: previous, supervisor: supervisor).close(connection: connectionID(name))
         }
         let result = try await client(for: config).initialize(InitializeRequest(
-            connection: connectionID(name), config: PluginJSONBridge.toPlugin(details), verifyConnection: verify))
+            connection: connectionID(name), config: details, verifyConnection: verify))
         open[name] = config.pluginName
-        return result.config.isEmpty ? details : PluginJSONBridge.toCore(result.config)
+        return result.config.isEmpty ? details : result.config
     }
 
     /// A client whose plugin knows the connection (initialised without verifying, as Vault does

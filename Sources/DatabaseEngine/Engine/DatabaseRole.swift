@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// A dynamic role (`roles/<name>`) as stored.

@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import Foundation
 
 /// `roles/<name>` (create, update, read, delete) and LIST `roles/`: dynamic roles.

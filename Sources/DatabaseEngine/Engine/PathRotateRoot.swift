@@ -56,7 +56,7 @@ extension DatabaseEngine {
             throw DatabaseEngineError.api(error, doing: "failed to rotate root credentials")
         }
         config.details = result.config.isEmpty ? config.details.merging(["password": .string(newPassword)]) { $1 }
-            : PluginJSONBridge.toCore(result.config)
+            : result.config
         try await save(config, name: name)
         try await writeAhead.end(Self.rotationRecord, subject: name)
     }

@@ -1,4 +1,5 @@
 import CustosCore
+import CustosJSON
 import DatabasePluginProtocol
 import Foundation
 

@@ -1,7 +1,9 @@
 @testable import CustosCore
+import CustosJSON
 import Foundation
 import Logging
 import Testing
+import VaultAPI
 
 /// The core without HTTP: init, unseal, routing, root-only access, over in-memory storage.
 @Suite struct CoreTests {

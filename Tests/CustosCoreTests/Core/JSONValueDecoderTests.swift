@@ -1,3 +1,4 @@
+import CustosJSON
 @testable import CustosCore
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 @testable import CustosCore
+import CustosJSON
 import Foundation
 import Testing
 

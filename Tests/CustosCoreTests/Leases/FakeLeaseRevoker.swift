@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 import Synchronization
 @testable import CustosCore

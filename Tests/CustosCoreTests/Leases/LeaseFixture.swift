@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 @testable import CustosCore
 import CustosTesting

@@ -1,3 +1,4 @@
+import CustosJSON
 import Testing
 
 @testable import CustosCore

@@ -1,3 +1,4 @@
+import CustosJSON
 import HCL
 import Testing
 

@@ -1,3 +1,4 @@
+import CustosJSON
 import SeededRandom
 import Testing
 

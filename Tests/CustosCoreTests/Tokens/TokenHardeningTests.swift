@@ -1,5 +1,6 @@
 @testable import CustosCore
 import CustosTesting
+import CustosJSON
 import Foundation
 import Testing
 

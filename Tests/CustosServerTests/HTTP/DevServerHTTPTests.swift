@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosCore
 import CustosServer
 import CustosTesting

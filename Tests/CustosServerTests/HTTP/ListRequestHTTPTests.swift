@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosCore
 import CustosTesting
 import Foundation

@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing
@@ -24,8 +25,8 @@ struct CLISecretsEngineTests {
 
             var mounts = try cliJSON(try await session.run(["secrets", "list", "-format=json"]).stdout)
             #expect(mounts["team-kv/"]?["type"] == .string("kv"))
-            #expect(mounts["team-kv/"]?["config"]?["default_lease_ttl"] == .number(3600))
-            #expect(mounts["team-kv/"]?["config"]?["max_lease_ttl"] == .number(7200))
+            #expect(mounts["team-kv/"]?["config"]?["default_lease_ttl"] == .int(3600))
+            #expect(mounts["team-kv/"]?["config"]?["max_lease_ttl"] == .int(7200))
 
             let tune = try await session.run([
                 "secrets", "tune", "--default-lease-ttl", "30m", "-description=tuned", "team-kv/",
@@ -33,7 +34,7 @@ struct CLISecretsEngineTests {
             #expect(tune.exitCode == 0, "\(tune.stderr)")
             #expect(tune.stdout == "Success! Tuned the secrets engine at: team-kv/\n")
             mounts = try cliJSON(try await session.run(["secrets", "list", "-format=json"]).stdout)
-            #expect(mounts["team-kv/"]?["config"]?["default_lease_ttl"] == .number(1800))
+            #expect(mounts["team-kv/"]?["config"]?["default_lease_ttl"] == .int(1800))
             #expect(mounts["team-kv/"]?["description"] == .string("tuned"))
 
             let detailed = try await session.run(["secrets", "list", "-detailed"])

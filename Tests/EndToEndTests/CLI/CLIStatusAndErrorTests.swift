@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing

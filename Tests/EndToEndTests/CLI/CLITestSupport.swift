@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing
@@ -64,30 +65,6 @@ func cliTableRows(_ output: String) -> [(key: String, value: String)] {
 }
 
 /// Decodes `-format=json` output into a loosely typed tree for assertions.
-func cliJSON(_ output: String) throws -> [String: CLIJSONValue] {
-    try JSONDecoder().decode([String: CLIJSONValue].self, from: Data(output.utf8))
-}
-
-enum CLIJSONValue: Decodable, Equatable {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case array([CLIJSONValue])
-    case object([String: CLIJSONValue])
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([CLIJSONValue].self) { self = .array(a) }
-        else { self = .object(try container.decode([String: CLIJSONValue].self)) }
-    }
-
-    subscript(key: String) -> CLIJSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
+func cliJSON(_ output: String) throws -> [String: JSONValue] {
+    try JSONDecoder().decode([String: JSONValue].self, from: Data(output.utf8))
 }

@@ -1,3 +1,4 @@
+import CustosJSON
 import CustosTesting
 import Foundation
 import Testing
@@ -83,7 +84,7 @@ struct CLITokenPolicyTests {
                 return
             }
             #expect(auth["policies"] == .array([.string("apps"), .string("default")]))
-            #expect(auth["lease_duration"] == .number(3600))
+            #expect(auth["lease_duration"] == .int(3600))
 
             let table = try await session.run(["token", "create", "-policy=apps", "-use-limit=2", "-period=10m"])
             let rows = Dictionary(cliTableRows(table.stdout).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })

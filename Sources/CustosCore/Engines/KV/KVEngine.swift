@@ -1,3 +1,4 @@
+import CustosJSON
 import Foundation
 
 /// Vault's KV secrets engine, version 1: arbitrary JSON objects stored at arbitrary paths,

@@ -1,9 +1,16 @@
-/// A JSON value with a type: connection configs are free-form objects the admin writes, and
-/// this keeps them typed instead of `[String: Any]`.
-public enum JSONValue: Sendable, Hashable, Codable {
+/// Arbitrary JSON, for the places where data really is free-form: KV secrets, request bodies
+/// before they are decoded into a path's typed struct, a plugin connection's configuration, the
+/// CLI's view of a response. One type for the server, the plugin protocol and the CLI; public
+/// because the plugin SDK re-exports it.
+///
+/// Integers are kept apart from other numbers so that every `Int64` round-trips exactly (a
+/// port, a TTL in seconds, a pool size); a number with a fraction or out of `Int64`'s range is
+/// a `Double`.
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    case number(Double)
+    case int(Int64)
+    case double(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -14,15 +21,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
-    /// An integral `.number`, or a `.string` holding an integer (admins write `"4"` as often as `4`).
+    /// An integer, a whole `.double`, or a `.string` holding an integer (admins write `"4"` as
+    /// often as `4`).
     public var intValue: Int? {
         switch self {
-        case .number(let value):
-            return Int(exactly: value)
-        case .string(let value):
-            return Int(value.trimmingWhitespace())
-        default:
-            return nil
+        case .int(let value): return Int(exactly: value)
+        case .double(let value): return Int(exactly: value)
+        case .string(let value): return Int(value.trimmingWhitespace())
+        default: return nil
         }
     }
 
@@ -58,46 +64,38 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
+}
 
+extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+            self = .double(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
         } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
+            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case .null:
-            try container.encodeNil()
-        case .bool(let value):
-            try container.encode(value)
-        case .number(let value):
-            // Integral numbers go out as integers ("4", not "4.0") so other languages read ints.
-            if let integer = Int64(exactly: value) {
-                try container.encode(integer)
-            } else {
-                try container.encode(value)
-            }
-        case .string(let value):
-            try container.encode(value)
-        case .array(let value):
-            try container.encode(value)
-        case .object(let value):
-            try container.encode(value)
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
     }
 }
@@ -108,8 +106,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 {
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
@@ -117,14 +115,26 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     }
 }
 
-/// A connection's configuration as the admin wrote it (`connection_url`, `username`, ...).
-public typealias PluginConfig = [String: JSONValue]
-
 extension String {
     fileprivate func trimmingWhitespace() -> Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
+        let last = lastIndex(where: { !isSpace($0) }) ?? first
         return self[first...last]
+    }
+}
+
+extension JSONValue {
+    /// A number as Vault (Go) prints it: an integer with its digits, a whole double below 1e15
+    /// without a fraction (Swift's `description` would add `.0`), any other double in its
+    /// shortest exact form; `nil` for a non-number or a non-finite double (JSON has neither).
+    public var numberText: String? {
+        switch self {
+        case .int(let integer): return String(integer)
+        case .double(let double) where !double.isFinite: return nil
+        case .double(let double) where double == double.rounded() && abs(double) < 1e15: return String(Int64(double))
+        case .double(let double): return String(double)
+        default: return nil
+        }
     }
 }

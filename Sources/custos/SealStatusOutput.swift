@@ -1,37 +1,8 @@
+import CustosJSON
 import NIOHTTP1
+import VaultAPI
 
-/// `GET /v1/sys/seal-status` (also the answer to `PUT /v1/sys/unseal`).
-struct SealStatusResponse: Decodable, Sendable {
-    var type: String?
-    var initialized: Bool
-    var sealed: Bool
-    var threshold: Int
-    var shares: Int
-    var progress: Int
-    var nonce: String?
-    var version: String?
-    var buildDate: String?
-    var commitDate: String?
-    var migration: Bool?
-    var recoverySeal: Bool?
-    var storageType: String?
-    var haEnabled: Bool?
-    var clusterName: String?
-    var clusterID: String?
-
-    enum CodingKeys: String, CodingKey {
-        case type, initialized, sealed, progress, nonce, version, migration
-        case threshold = "t"
-        case shares = "n"
-        case buildDate = "build_date"
-        case commitDate = "commit_date"
-        case recoverySeal = "recovery_seal"
-        case storageType = "storage_type"
-        case haEnabled = "ha_enabled"
-        case clusterName = "cluster_name"
-        case clusterID = "cluster_id"
-    }
-
+extension SealStatus {
     /// Key order of Vault's `-format=json` output (its Go struct); extra keys follow, sorted.
     static let jsonKeyOrder = [
         "type", "initialized", "sealed", "t", "n", "progress", "nonce", "version", "build_date",
@@ -69,15 +40,15 @@ struct SealStatusResponse: Decodable, Sendable {
 }
 
 extension APIClient {
-    func sealStatus() async throws -> DecodedResponse<SealStatusResponse> {
-        try await decodeKeepingRaw(SealStatusResponse.self, .GET, "sys/seal-status")
+    func sealStatus() async throws -> DecodedResponse<SealStatus> {
+        try await decodeKeepingRaw(SealStatus.self, .GET, "sys/seal-status")
     }
 }
 
 extension Output {
-    func sealStatus(_ status: DecodedResponse<SealStatusResponse>) {
+    func sealStatus(_ status: DecodedResponse<SealStatus>) {
         switch format {
-        case .json: json(.object(status.raw), keyOrder: SealStatusResponse.jsonKeyOrder)
+        case .json: json(.object(status.raw), keyOrder: SealStatus.jsonKeyOrder)
         case .table: line(TableRendering.keyValue(status.value.tableRows))
         }
     }
