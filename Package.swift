@@ -86,7 +86,7 @@ let package = Package(
         // re-exports it to plugin authors) and the CLI. Depends on nothing but Foundation.
         .target(name: "CustosJSON", swiftSettings: swiftSettings),
         // Vault's response shapes, written once: the server encodes them, the CLI decodes them.
-        .target(name: "VaultAPI", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
+        .target(name: "VaultAPI", swiftSettings: swiftSettings),
         // The one seeded generator (SplitMix64), shared by the core's trial generations, the
         // tests and the benchmarks.
         .target(name: "SeededRandom", swiftSettings: swiftSettings),

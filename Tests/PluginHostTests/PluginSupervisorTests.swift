@@ -91,10 +91,11 @@ import Testing
         let client = try await host.register("graceful")
         _ = try await client.initialize(InitializeRequest(connection: "conn", config: testConfig))
         let process = try await host.supervisor.process(for: "graceful", patience: .seconds(1))
-        let slow = Task { try await client.newUser(newUserRequest("conn", "delay-300")) }
+        // Long enough that a loaded machine's polling still sees the call in flight.
+        let slow = Task { try await client.newUser(newUserRequest("conn", "delay-2000")) }
         try await waitUntil { process.rpc.inFlightCount == 1 }
         try await host.supervisor.reload("graceful")
-        #expect(try await slow.value.username == "delay-300")
+        #expect(try await slow.value.username == "delay-2000")
         #expect(process.isReaped)
         #expect(host.supervisor.pid(of: "graceful") != process.pid)
         await host.supervisor.shutdown()
