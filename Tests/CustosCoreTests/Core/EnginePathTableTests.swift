@@ -57,6 +57,24 @@ struct EnginePathTableTests {
         #expect(try await table.exists(request(.update, "roles/new")) == false)
         #expect(try await table.exists(request(.list, "roles/")) == nil)
     }
+
+    /// A large table answers a literal path from its index exactly as the ordered scan does,
+    /// including where an earlier pattern with a name shadows the literal.
+    @Test func aLargeTableRoutesLiteralsAsItsScanWould() {
+        let handler: EnginePath.Handler = { _, _ in LogicalResponse() }
+        var paths = (0..<20).map { EnginePath("item/\($0)", help: "", operations: [.read: handler]) }
+        paths.insert(EnginePath("item/{number}", help: "shadow", operations: [.read: handler]), at: 10)
+        paths.append(EnginePath("other/{rest*}", help: "", operations: [.read: handler]))
+        paths.append(EnginePath("other/exact", help: "shadowed", operations: [.read: handler]))
+        let table = EnginePathTable(paths)
+        for text in ["item/3", "item/12", "item/19", "other/exact", "other/x/y", "item/99", "missing"] {
+            let scanned = paths.first { $0.pattern.match(text) != nil }
+            #expect(table.route(text)?.0.pattern == scanned?.pattern, "\(text)")
+        }
+        #expect(table.route("item/12")?.0.pattern.description == "item/{number}")
+        #expect(table.route("item/3")?.0.pattern.description == "item/3")
+        #expect(table.route("other/exact")?.0.pattern.description == "other/{rest*}")
+    }
 }
 
 @Suite("engine path patterns, walked in place")

@@ -51,10 +51,31 @@ package struct EnginePath: Sendable {
 /// no pattern matches is a 404, an operation its pattern does not serve a 405, as in Vault.
 package struct EnginePathTable: Sendable {
     package let paths: [EnginePath]
+    /// For a large table (`sys/` has well over a hundred patterns and is asked twice per request):
+    /// each literal pattern's text mapped to the first path that matches that text, which is what
+    /// the ordered scan would find for a request naming it exactly.
+    private let literalIndex: [String: Int]
 
-    package init(_ paths: [EnginePath]) { self.paths = paths }
+    package init(_ paths: [EnginePath]) {
+        self.paths = paths
+        var index: [String: Int] = [:]
+        if paths.count > Self.indexedTableSize {
+            for path in paths where path.pattern.isLiteral && index[path.pattern.description] == nil {
+                let text = path.pattern.description
+                index[text] = paths.firstIndex { $0.pattern.match(text) != nil }
+            }
+        }
+        literalIndex = index
+    }
+
+    /// Smaller tables (engines build theirs per request) are scanned: building an index would cost
+    /// what it saves.
+    private static let indexedTableSize = 16
 
     package func route(_ path: String) -> (EnginePath, EnginePathMatch)? {
+        if let index = literalIndex[path], let match = paths[index].pattern.match(path) {
+            return (paths[index], match)
+        }
         for candidate in paths {
             if let match = candidate.pattern.match(path) { return (candidate, match) }
         }

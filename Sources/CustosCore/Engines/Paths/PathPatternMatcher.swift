@@ -13,6 +13,11 @@ package struct EnginePathPattern: Sendable, Equatable, CustomStringConvertible {
     let trailingSlash: Bool
     package let description: String
 
+    /// No `{name}` or `{name*}` segment: the pattern matches its own text.
+    var isLiteral: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
     /// Patterns are written by engine authors: a malformed one is a programming error, caught by
     /// the engine's tests the first time its table is built.
     package init(_ pattern: String) {
