@@ -51,7 +51,7 @@ package struct EnginePath: Sendable {
 /// no pattern matches is a 404, an operation its pattern does not serve a 405, as in Vault.
 package struct EnginePathTable: Sendable {
     package let paths: [EnginePath]
-    /// For a large table (`sys/` has well over a hundred patterns and is asked twice per request):
+    /// For a large table (`sys/` has dozens of patterns and is asked twice per request):
     /// each literal pattern's text mapped to the first path that matches that text, which is what
     /// the ordered scan would find for a request naming it exactly.
     private let literalIndex: [String: Int]
