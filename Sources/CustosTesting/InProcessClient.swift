@@ -5,7 +5,7 @@ import Foundation
 
 /// `VaultTestClient`'s requests against an `InProcessServer`: each on a connection of its own,
 /// written as an HTTP client writes it, answered as the listener answers it.
-package struct InProcessClient: Sendable {
+package struct InProcessClient: VaultHTTPClient {
     let application: VaultApplication
     package var token: String?
 
@@ -16,10 +16,10 @@ package struct InProcessClient: Sendable {
     package func request(
         _ method: String,
         _ path: String,
-        json: [String: JSONValue]? = nil,
-        rawBody: Data? = nil,
-        headers: [(String, String)] = [],
-        useToken: Bool = true
+        json: [String: JSONValue]?,
+        rawBody: Data?,
+        headers: [(String, String)],
+        useToken: Bool
     ) async throws -> VaultTestClient.Response {
         var head = "\(method) /v1/\(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         if useToken, let token { head += "X-Vault-Token: \(token)\r\n" }
@@ -40,9 +40,4 @@ package struct InProcessClient: Sendable {
         guard let response else { throw NoResponse(description: "\(method) \(path): the server closed the connection without answering") }
         return VaultTestClient.Response(status: response.status, body: Data(response.body), headers: response.headers)
     }
-
-    package func read(_ path: String) async throws -> VaultTestClient.Response { try await request("GET", path) }
-    package func list(_ path: String) async throws -> VaultTestClient.Response { try await request("LIST", path) }
-    package func write(_ path: String, _ json: [String: JSONValue]) async throws -> VaultTestClient.Response { try await request("POST", path, json: json) }
-    package func delete(_ path: String) async throws -> VaultTestClient.Response { try await request("DELETE", path) }
 }

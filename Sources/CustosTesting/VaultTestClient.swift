@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Raw HTTP against a running server, to check status codes and bodies exactly as clients see them.
-package struct VaultTestClient: Sendable {
+package struct VaultTestClient: VaultHTTPClient {
     package var address: String
     package var token: String?
 
@@ -36,10 +36,10 @@ package struct VaultTestClient: Sendable {
     package func request(
         _ method: String,
         _ path: String,
-        json: [String: JSONValue]? = nil,
-        rawBody: Data? = nil,
-        headers: [(String, String)] = [],
-        useToken: Bool = true
+        json: [String: JSONValue]?,
+        rawBody: Data?,
+        headers: [(String, String)],
+        useToken: Bool
     ) async throws -> Response {
         var request = HTTPClientRequest(url: address + "/v1/" + path)
         request.method = HTTPMethod(rawValue: method)
@@ -59,11 +59,6 @@ package struct VaultTestClient: Sendable {
             headers: response.headers.map { ($0.name, $0.value) }
         )
     }
-
-    package func read(_ path: String) async throws -> Response { try await request("GET", path) }
-    package func list(_ path: String) async throws -> Response { try await request("LIST", path) }
-    package func write(_ path: String, _ json: [String: JSONValue]) async throws -> Response { try await request("POST", path, json: json) }
-    package func delete(_ path: String) async throws -> Response { try await request("DELETE", path) }
 }
 
 extension VaultTestClient.Response {

@@ -13,20 +13,7 @@ struct ListRequestTests {
         let server = try await ServerProcess.startDev(rootToken: "acl-root")
         defer { Task { await server.stop() } }
         let root = VaultTestClient(address: server.address, token: "acl-root")
-        for mount in ["kv1", "kv2"] {
-            #expect(try await root.write("sys/mounts/\(mount)", ["type": "kv"]).status == 204)
-        }
-        for path in ["kv1/public/a", "kv1/private/b", "kv2/folder/c", "kv2/other/d"] {
-            #expect(try await root.write(path, ["v": "1"]).status == 204)
-        }
-        let policy = """
-            path "kv1/*" { capabilities = ["read", "list"] }
-            path "kv1/private/*" { capabilities = ["deny"] }
-            path "kv2/folder/" { capabilities = ["list"] }
-            """
-        #expect(try await root.write("sys/policies/acl/lister", ["policy": .string(policy)]).status == 204)
-        let created = try await root.write("auth/token/create", ["policies": .array([.string("lister")])])
-        let token = try #require(created.json?["auth"]?.objectValue?["client_token"]?.stringValue)
+        let token = try await root.prepareListFolderFixture()
 
         // The OpenBao CLI sends `GET /v1/kv1/private?list=true` for both spellings.
         for path in ["kv1/private/", "kv1/private"] {

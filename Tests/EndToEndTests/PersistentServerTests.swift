@@ -7,27 +7,6 @@ import Testing
 /// A persistent server: init with 5 shares / threshold 3, unseal with any 3, restart, crash.
 @Suite("persistent server: init, unseal, restart")
 struct PersistentServerTests {
-    struct Initialised {
-        var keys: [String]
-        var keysBase64: [String]
-        var rootToken: String
-    }
-
-    func initialise(_ client: VaultTestClient) async throws -> Initialised {
-        let status = try await client.request("GET", "sys/init", useToken: false)
-        #expect(status.json?["initialized"] == .bool(false))
-        let health = try await client.request("GET", "sys/health", useToken: false)
-        #expect(health.status == 501)
-        let response = try await client.request("PUT", "sys/init", json: ["secret_shares": .int(5), "secret_threshold": .int(3)], useToken: false)
-        #expect(response.status == 200)
-        guard case .array(let keys)? = response.json?["keys"], case .array(let b64)? = response.json?["keys_base64"],
-              let token = response.json?["root_token"]?.stringValue else {
-            Issue.record("unexpected init response: \(response.text)")
-            throw CancellationError()
-        }
-        return Initialised(keys: keys.compactMap(\.stringValue), keysBase64: b64.compactMap(\.stringValue), rootToken: token)
-    }
-
     func unseal(_ client: VaultTestClient, with keys: [String]) async throws -> VaultTestClient.Response {
         var last: VaultTestClient.Response?
         for key in keys { last = try await client.request("PUT", "sys/unseal", json: ["key": .string(key)], useToken: false) }
@@ -40,7 +19,7 @@ struct PersistentServerTests {
         var server = try await ServerProcess.start(config: config)
         var client = VaultTestClient(address: server.address)
 
-        let initialised = try await initialise(client)
+        let initialised = try await client.initialiseWithFiveShares()
         #expect(initialised.keys.count == 5)
         #expect(Set(initialised.keys).count == 5)
         #expect(try await client.request("GET", "sys/health", useToken: false).status == 503)

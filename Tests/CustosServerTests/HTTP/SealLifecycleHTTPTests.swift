@@ -9,12 +9,6 @@ import Testing
 /// request size limit; over HTTP, in process (restarts and crashes: `PersistentServerTests`).
 @Suite("uninitialised server: init and unseal over HTTP")
 struct SealLifecycleHTTPTests {
-    struct Initialised {
-        var keys: [String]
-        var keysBase64: [String]
-        var rootToken: String
-    }
-
     /// What the end-to-end tests' persistent config file sets, on in-memory storage.
     static func persistent(maxRequestSize: Int = 32 * 1024 * 1024) -> ServerConfiguration {
         ServerConfiguration(
@@ -22,25 +16,10 @@ struct SealLifecycleHTTPTests {
             defaultLeaseTTL: 3600, maxLeaseTTL: 24 * 3600)
     }
 
-    func initialise(_ client: InProcessClient) async throws -> Initialised {
-        let status = try await client.request("GET", "sys/init", useToken: false)
-        #expect(status.json?["initialized"] == .bool(false))
-        let health = try await client.request("GET", "sys/health", useToken: false)
-        #expect(health.status == 501)
-        let response = try await client.request("PUT", "sys/init", json: ["secret_shares": .int(5), "secret_threshold": .int(3)], useToken: false)
-        #expect(response.status == 200)
-        guard case .array(let keys)? = response.json?["keys"], case .array(let b64)? = response.json?["keys_base64"],
-              let token = response.json?["root_token"]?.stringValue else {
-            Issue.record("unexpected init response: \(response.text)")
-            throw CancellationError()
-        }
-        return Initialised(keys: keys.compactMap(\.stringValue), keysBase64: b64.compactMap(\.stringValue), rootToken: token)
-    }
-
     @Test func wrongKeysAreRefusedAndResetProgress() async throws {
         try await withInProcessServer(configuration: Self.persistent(), dev: false) { server in
             let client = server.client()
-            let initialised = try await initialise(client)
+            let initialised = try await client.initialiseWithFiveShares()
 
             // Keys of the right shape that belong to no split: refused at the threshold, progress reset.
             let bogus = (0..<3).map { i in String(repeating: String(format: "%02x", i + 1), count: 33) }
