@@ -55,7 +55,9 @@ package struct ServerRunner: Sendable {
         }
 
         // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
-        var services: [any Service] = [auditReopen]
+        // The core's background work first: the group shuts services down in reverse order, so
+        // it stops after the listeners whose requests hand it work.
+        var services: [any Service] = [core.backgroundTasks, auditReopen]
         for install in extensions { services += try await install(core) }
         // After the extensions: the `database` engine kind comes with the plugin host.
         if let url = dev?.databaseURL, let token = ready.rootToken {

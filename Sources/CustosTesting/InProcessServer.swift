@@ -43,12 +43,15 @@ package func withInProcessServer<T: Sendable>(
     let server = InProcessServer(
         rootToken: keys?.rootToken, unsealKey: keys?.unsealKey,
         application: assembled.application(listener: listener, logger: logger))
-    do {
-        let result = try await body(server)
-        await assembled.core.sealNow()
-        return result
-    } catch {
-        await assembled.core.sealNow()
-        throw error
+    // The core's background work runs as `custos server` runs it: in a service of its own.
+    return try await withBackgroundTasks(assembled.core.backgroundTasks) {
+        do {
+            let result = try await body(server)
+            await assembled.core.sealNow()
+            return result
+        } catch {
+            await assembled.core.sealNow()
+            throw error
+        }
     }
 }

@@ -56,7 +56,7 @@ package enum PluginServices {
         }
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
         // The `database` engine kind, built with this supervisor and catalog.
-        let tasks = EngineTaskHost()
+        let tasks = BackgroundTaskHost()
         core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog, tasks: tasks))
         core.register(LegacyPostgreSQLEngineType.make(supervisor: supervisor))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {

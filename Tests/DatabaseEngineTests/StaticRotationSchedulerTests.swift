@@ -46,8 +46,8 @@ struct StaticRotationSchedulerTests {
     }
 
     /// Runs `body` while a task host runs (as the server's group runs it), then shuts the host down.
-    func withTaskHost(_ body: (EngineTaskHost) async -> Void) async {
-        let host = EngineTaskHost()
+    func withTaskHost(_ body: (BackgroundTaskHost) async -> Void) async {
+        let host = BackgroundTaskHost()
         await withDiscardingTaskGroup { group in
             group.addTask { await host.run() }
             await body(host)
@@ -59,7 +59,7 @@ struct StaticRotationSchedulerTests {
         await withTaskHost { host in await rotatesWhenTimeComesAndAgainAfterThePeriod(host) }
     }
 
-    func rotatesWhenTimeComesAndAgainAfterThePeriod(_ host: EngineTaskHost) async {
+    func rotatesWhenTimeComesAndAgainAfterThePeriod(_ host: BackgroundTaskHost) async {
         let clock = ManualClock()
         let performer = FakePerformer(clock: clock, period: 5, initial: [
             "due": .init(plan: .period(seconds: 5), next: clock.now.addingTimeInterval(-1), retryAt: nil),
@@ -89,7 +89,7 @@ struct StaticRotationSchedulerTests {
         await withTaskHost { host in await aRoleWrittenWhileSleepingWakesTheScheduler(host) }
     }
 
-    func aRoleWrittenWhileSleepingWakesTheScheduler(_ host: EngineTaskHost) async {
+    func aRoleWrittenWhileSleepingWakesTheScheduler(_ host: BackgroundTaskHost) async {
         let clock = ManualClock()
         let performer = FakePerformer(clock: clock, period: 3600, initial: [:])
         let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
@@ -106,7 +106,7 @@ struct StaticRotationSchedulerTests {
         let performer = FakePerformer(clock: clock, period: 5, initial: [
             "due": .init(plan: .period(seconds: 5), next: clock.now, retryAt: nil)
         ])
-        let host = EngineTaskHost()
+        let host = BackgroundTaskHost()
         let scheduler = StaticRotationScheduler(clock: clock, logger: Logger(label: "test"), tasks: host)
         performer.scheduler.withLock { $0 = scheduler }
         await withDiscardingTaskGroup { group in

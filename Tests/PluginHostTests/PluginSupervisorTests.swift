@@ -86,6 +86,21 @@ import Testing
         await host.supervisor.shutdown()
     }
 
+    @Test func concurrentCallsAfterARestartShareOneInitialize() async throws {
+        let host = try HostFixture()
+        let client = try await host.register("shared-init")
+        _ = try await client.initialize(InitializeRequest(connection: "conn", config: testConfig))
+        try await host.supervisor.reload("shared-init")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<50 {
+                group.addTask { _ = try await client.newUser(newUserRequest("conn", "user-\(index)")) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.stats("conn").initializations == 1, "the first caller ran it, the others waited")
+        await host.supervisor.shutdown()
+    }
+
     @Test func reloadLetsCallsInFlightFinish() async throws {
         let host = try HostFixture()
         let client = try await host.register("graceful")

@@ -13,7 +13,8 @@ extension Core {
             metrics: metrics,
             mountLabel: { [weak self] lease in self?.leaseMountLabel(lease) ?? CustosMetrics.Family.unmatched })
         return ExpirationManager(
-            storage: barrier, revoker: revoker, clock: settings.clock, configuration: settings.expiration)
+            storage: barrier, revoker: revoker, tasks: backgroundTasks, clock: settings.clock,
+            configuration: settings.expiration)
     }
 
     var leaseIssuer: LeaseIssuer {

@@ -19,6 +19,9 @@ package final class Core: Sendable {
     let sealObservers = Mutex<[@Sendable () async -> Void]>([])
     /// The enabled audit devices (Audit/): every request and response is logged through them.
     let auditBroker: AuditBroker
+    /// Runs each unseal's expiry loops, token sweep and tidy; the server runs it in its group,
+    /// a test that needs leases to expire runs it as the server would.
+    package let backgroundTasks = BackgroundTaskHost()
 
     package init(physical: any StorageBackend, settings: CoreSettings, engineTypes: [SecretsEngineType], logger: Logger) {
         self.physical = physical

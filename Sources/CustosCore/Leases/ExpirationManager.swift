@@ -50,16 +50,17 @@ package actor ExpirationManager {
     package nonisolated let limiter: MountConcurrencyLimiter
 
     var machine: ExpiryStateMachine
-    let tasks = ExpirationTaskGroup()
+    let tasks: ExpirationTaskGroup
     var restoreWaiters: [CheckedContinuation<LeaseRestoreReport, any Error>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Actions whose I/O has not ended (for `waitUntilIdle`).
     private var actionsInFlight = 0
 
     package init(
-        storage: any StorageBackend, revoker: any LeaseRevoker, clock: any CoreClock = SystemClock(),
-        configuration: Configuration = Configuration()
+        storage: any StorageBackend, revoker: any LeaseRevoker, tasks: BackgroundTaskHost,
+        clock: any CoreClock = SystemClock(), configuration: Configuration = Configuration()
     ) {
+        self.tasks = ExpirationTaskGroup(host: tasks)
         self.store = LeaseStore(backend: storage)
         self.revoker = revoker
         self.clock = clock

@@ -1,28 +1,42 @@
 import Synchronization
 
-/// The expiration manager's one long-running task group: every task the manager starts (its
-/// timer, loaders, revocation workers, restore) and the background work handed to it
-/// (asynchronous revocations, tidy, the token sweep) is a child of it, so `shutDown()` on seal
-/// cancels and awaits them all and nothing outlives the unseal it belongs to.
+/// The expiration manager's one task group: every task the manager starts (its timer, loaders,
+/// revocation workers, restore) and the background work handed to it (asynchronous revocations,
+/// tidy, the token sweep) is a child of it, so `shutDown()` on seal cancels and awaits them all
+/// and nothing outlives the unseal it belongs to. The group itself runs as work of the core's
+/// `BackgroundTaskHost`, a service of the server's group.
 final class ExpirationTaskGroup: Sendable {
     struct Job: Sendable {
         var priority: TaskPriority?
         var work: @Sendable () async -> Void
     }
 
-    private struct State {
-        var run: Task<Void, Never>?
-        var hasTimer = false
-        var isShutDown = false
+    private enum Phase {
+        case idle
+        /// Handed to the host, which may not have run it yet (or never will, once shut down).
+        case submitted
+        case running
+        case shutDown
     }
 
+    private struct State {
+        var phase = Phase.idle
+        var hasTimer = false
+    }
+
+    private let host: BackgroundTaskHost
     private let state = Mutex(State())
     private let jobs: AsyncStream<Job>
     private let submissions: AsyncStream<Job>.Continuation
+    /// Finishes when the group has ended (every child has returned).
+    private let ended: AsyncStream<Void>
+    private let end: AsyncStream<Void>.Continuation
     private let interrupts = TimerInterrupts()
 
-    init() {
+    init(host: BackgroundTaskHost) {
+        self.host = host
         (jobs, submissions) = AsyncStream.makeStream(of: Job.self)
+        (ended, end) = AsyncStream.makeStream(of: Void.self)
     }
 
     /// Runs `work` as a child task; dropped once shut down.
@@ -32,19 +46,30 @@ final class ExpirationTaskGroup: Sendable {
     }
 
     private func startIfNeeded() {
-        state.withLock { state in
-            guard state.run == nil, !state.isShutDown else { return }
-            let jobs = self.jobs
-            // The runner only hands jobs to the group; each job runs at its own priority. It must
-            // not inherit a background priority from whoever started it, or every job would wait
-            // twice behind the server's other work before it starts.
-            state.run = Task(priority: .high) {
-                await withDiscardingTaskGroup { group in
-                    for await job in jobs {
-                        group.addTask(priority: job.priority) { await job.work() }
-                    }
-                }
+        let submit = state.withLock { state -> Bool in
+            guard case .idle = state.phase else { return false }
+            state.phase = .submitted
+            return true
+        }
+        guard submit else { return }
+        if !host.submit({ await self.run() }) { end.finish() }
+    }
+
+    private func run() async {
+        let start = state.withLock { state -> Bool in
+            guard case .submitted = state.phase else { return false }
+            state.phase = .running
+            return true
+        }
+        defer { end.finish() }
+        guard start else { return }
+        let jobs = self.jobs
+        await withDiscardingTaskGroup { group in
+            for await job in jobs {
+                group.addTask(priority: job.priority) { await job.work() }
             }
+            // Seal (the jobs stream ended) or the host's shutdown (cancelled): stop every child.
+            group.cancelAll()
         }
     }
 
@@ -53,7 +78,7 @@ final class ExpirationTaskGroup: Sendable {
     /// Starts the one timer task, which sleeps until a wake-up or `interruptTimer()`.
     func startTimer(priority: TaskPriority?, _ body: @escaping @Sendable (TimerInterrupts) async -> Void) {
         let start = state.withLock { state -> Bool in
-            guard !state.hasTimer, !state.isShutDown else { return false }
+            guard !state.hasTimer, state.phase != .shutDown else { return false }
             state.hasTimer = true
             return true
         }
@@ -67,14 +92,15 @@ final class ExpirationTaskGroup: Sendable {
 
     /// Takes no more work, cancels every child and waits for all of them to end.
     func shutDown() async {
-        let run = state.withLock { state in
-            state.isShutDown = true
-            return state.run
+        let phase = state.withLock { state in
+            defer { state.phase = .shutDown }
+            return state.phase
         }
         submissions.finish()
         interrupts.interrupt()
-        run?.cancel()
-        await run?.value
+        // Work the host never started will not start now; a running group ends with its children.
+        guard case .running = phase else { return }
+        for await _ in ended {}
     }
 
     /// One signal per sleep of the timer: interrupting ends the current one.

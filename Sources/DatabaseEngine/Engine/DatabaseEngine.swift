@@ -15,7 +15,7 @@ struct DatabaseEngine: SecretsEngine {
     let writeAhead: EngineWriteAheadLog
     let staticRoles: StaticRoleRuntime
 
-    init(context: EngineContext, supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: EngineTaskHost) {
+    init(context: EngineContext, supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: BackgroundTaskHost) {
         self.storage = context.storage
         self.context = context
         self.catalog = catalog
@@ -81,7 +81,7 @@ struct DatabaseEngine: SecretsEngine {
 /// The `database` engine kind, built with the plugin host it needs and the service its engines'
 /// background work runs in; registered by the server.
 enum DatabaseEngineType {
-    static func make(supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: EngineTaskHost) -> SecretsEngineType {
+    static func make(supervisor: PluginSupervisor, catalog: PluginCatalog, tasks: BackgroundTaskHost) -> SecretsEngineType {
         SecretsEngineType(
             name: "database",
             validateOptions: { options throws(CustosError) in

@@ -6,7 +6,7 @@ struct StaticRoleRuntime: Sendable {
     let scheduler: StaticRotationScheduler
     let locks = KeyedLock()
 
-    init(context: EngineContext, tasks: EngineTaskHost) {
+    init(context: EngineContext, tasks: BackgroundTaskHost) {
         scheduler = StaticRotationScheduler(clock: context.clock, logger: context.logger, tasks: tasks)
     }
 }

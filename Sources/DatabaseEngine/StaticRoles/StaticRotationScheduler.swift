@@ -14,12 +14,12 @@ protocol StaticRotationPerformer: Sendable {
 
 /// The driver of `StaticRotationQueue`: loads the roles' timers, sleeps on the injected clock
 /// until the next one is due (or a role changes), performs due rotations with bounded
-/// concurrency. It runs as work of the server's `EngineTaskHost` from its engine's start
+/// concurrency. It runs as work of the server's `BackgroundTaskHost` from its engine's start
 /// (unseal, enable) until `stop()` (seal, disable) or the server's graceful shutdown.
 actor StaticRotationScheduler {
     nonisolated let clock: any CoreClock
     let logger: Logger
-    private let tasks: EngineTaskHost
+    private let tasks: BackgroundTaskHost
     private var queue: StaticRotationQueue
     private var performer: (any StaticRotationPerformer)?
     /// Roles reported while the initial load ran: their report is newer than what it read.
@@ -40,7 +40,7 @@ actor StaticRotationScheduler {
         case stopped
     }
 
-    init(clock: any CoreClock, logger: Logger, tasks: EngineTaskHost, maxConcurrent: Int = 4) {
+    init(clock: any CoreClock, logger: Logger, tasks: BackgroundTaskHost, maxConcurrent: Int = 4) {
         self.clock = clock
         self.logger = logger
         self.tasks = tasks

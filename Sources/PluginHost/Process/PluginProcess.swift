@@ -20,8 +20,16 @@ package final class PluginProcess: Sendable {
     private let connections = Mutex<[String: ConnectionState]>([:])
 
     private enum ConnectionState {
-        case initializing(Task<Void, any Error>)
+        /// One caller runs the `Initialize`; the others wait here for its outcome.
+        case initializing(waiters: [CheckedContinuation<InitializeOutcome, Never>])
         case initialized
+    }
+
+    private enum InitializeOutcome {
+        case initialized
+        case failed(any Error)
+        /// The caller running it was cancelled: a waiter looks again (and may run it itself).
+        case retry
     }
 
     /// How long after the exit the stdout pipe may still be drained of answers.
@@ -158,40 +166,87 @@ package final class PluginProcess: Sendable {
         return info
     }
 
-    /// Runs `initialize` once per connection on this process; concurrent callers share the one run.
-    func ensureInitialized(_ connection: String, _ initialize: @escaping @Sendable () async throws -> Void)
-        async throws
-    {
-        let task: Task<Void, any Error>? = connections.withLock { connections in
-            switch connections[connection] {
-            case .initialized:
-                return nil
-            case .initializing(let task):
-                return task
+    /// Runs `initialize` once per connection on this process; concurrent callers share the one
+    /// run, made by the first of them in its own task (no task outlives the callers).
+    func ensureInitialized(_ connection: String, _ initialize: @Sendable () async throws -> Void) async throws {
+        while true {
+            let leads: Bool? = connections.withLock { connections in
+                switch connections[connection] {
+                case .initialized: return nil
+                case .initializing: return false
+                case nil:
+                    connections[connection] = .initializing(waiters: [])
+                    return true
+                }
+            }
+            switch leads {
             case nil:
-                let task = Task { try await initialize() }
-                connections[connection] = .initializing(task)
-                return task
+                return
+            case true?:
+                do {
+                    try await initialize()
+                } catch {
+                    // A cancelled caller's failure is its own: the others try again themselves.
+                    settle(connection, as: nil, Task.isCancelled ? .retry : .failed(error))
+                    throw error
+                }
+                settle(connection, as: .initialized, .initialized)
+                return
+            case false?:
+                switch await outcome(of: connection) {
+                case .initialized: return
+                case .failed(let error): throw error
+                case .retry: continue
+                }
             }
         }
-        guard let task else { return }
-        do {
-            try await task.value
-            connections.withLock { $0[connection] = .initialized }
-        } catch {
+    }
+
+    /// Waits for the caller running `connection`'s `Initialize`.
+    private func outcome(of connection: String) async -> InitializeOutcome {
+        await withCheckedContinuation { waiter in
             connections.withLock { connections in
-                if case .initializing = connections[connection] { connections[connection] = nil }
+                switch connections[connection] {
+                case .initializing(var waiters):
+                    waiters.append(waiter)
+                    connections[connection] = .initializing(waiters: waiters)
+                case .initialized:
+                    waiter.resume(returning: .initialized)
+                case nil:
+                    waiter.resume(returning: .retry)
+                }
             }
-            throw error
         }
+    }
+
+    /// Ends a run of `Initialize`: the connection's new state (kept only if no close came
+    /// meanwhile), and the waiters' outcome.
+    private func settle(_ connection: String, as state: ConnectionState?, _ outcome: InitializeOutcome) {
+        let waiters = connections.withLock { connections -> [CheckedContinuation<InitializeOutcome, Never>] in
+            guard case .initializing(let waiters) = connections[connection] else { return [] }
+            connections[connection] = state
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: outcome) }
     }
 
     func markInitialized(_ connection: String) {
-        connections.withLock { $0[connection] = .initialized }
+        let waiters = connections.withLock { connections -> [CheckedContinuation<InitializeOutcome, Never>] in
+            defer { connections[connection] = .initialized }
+            guard case .initializing(let waiters) = connections[connection] else { return [] }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: .initialized) }
     }
 
     func markClosed(_ connection: String) {
-        connections.withLock { _ = $0.removeValue(forKey: connection) }
+        let waiters = connections.withLock { connections -> [CheckedContinuation<InitializeOutcome, Never>] in
+            guard case .initializing(let waiters) = connections.removeValue(forKey: connection) else { return [] }
+            return waiters
+        }
+        // Closed while its `Initialize` ran: a call that waited for it must not open it again.
+        let closed = PluginHostError(.notFound, plugin: name, "connection \(connection) was closed")
+        for waiter in waiters { waiter.resume(returning: .failed(closed)) }
     }
 
     /// Kills the process at once and waits until it is reaped and its stderr drained.

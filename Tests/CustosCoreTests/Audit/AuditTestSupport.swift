@@ -1,5 +1,6 @@
 @testable import CustosCore
 import CustosJSON
+import CustosTesting
 import Foundation
 import Logging
 import Synchronization
@@ -67,7 +68,11 @@ struct AuditTestCore {
     }
 
     static func makeCore(_ storage: InMemoryStorage, _ journal: CredsJournal) -> Core {
-        Core(physical: storage, settings: CoreSettings(), engineTypes: [KVEngine.type, CredsTestEngine.type(journal)], logger: Logger(label: "test"))
+        let core = Core(
+            physical: storage, settings: CoreSettings(), engineTypes: [KVEngine.type, CredsTestEngine.type(journal)],
+            logger: Logger(label: "test"))
+        core.backgroundTasks.runDetachedForTesting()
+        return core
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -105,9 +105,11 @@ struct LeaseTestCore {
         var configuration = ExpirationManager.Configuration()
         configuration.retryPolicy = RevocationRetryPolicy(baseDelay: 1, maxDelay: 1, maxAttempts: 2, jitter: 0)
         settings.expiration = configuration
-        return Core(
+        let core = Core(
             physical: storage, settings: settings, engineTypes: [KVEngine.type, FakeIssuingEngine.type(objects)],
             logger: Logger(label: "test"))
+        core.backgroundTasks.runDetachedForTesting()
+        return core
     }
 
     var manager: ExpirationManager {

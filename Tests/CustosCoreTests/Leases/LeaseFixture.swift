@@ -23,7 +23,10 @@ struct LeaseFixture {
         configuration.revocationConcurrencyPerMount = perMount
         // Wake exactly at each deadline: the hand-driven clock only moves when a test says so.
         configuration.timerResolution = 0
-        manager = ExpirationManager(storage: storage, revoker: revoker, clock: clock, configuration: configuration)
+        let tasks = BackgroundTaskHost()
+        tasks.runDetachedForTesting()
+        manager = ExpirationManager(
+            storage: storage, revoker: revoker, tasks: tasks, clock: clock, configuration: configuration)
     }
 
     /// A second manager over the same storage and clock, as after a restart.

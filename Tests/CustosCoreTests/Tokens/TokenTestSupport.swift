@@ -18,6 +18,7 @@ struct TokenTestCore {
         var settings = CoreSettings()
         settings.clock = clock
         let core = Core(physical: storage, settings: settings, engineTypes: [KVEngine.type], logger: Logger(label: "test"))
+        core.backgroundTasks.runDetachedForTesting()
         let result = try await core.initialize(shares: 1, threshold: 1, initialMounts: [MountEntry(path: "secret/", type: "kv")])
         try await core.submitUnsealKey(result.keys[0])
         return TokenTestCore(core: core, storage: storage, clock: clock, root: result.rootToken)

@@ -1,0 +1,21 @@
+import CustosCore
+
+/// Runs `body` while `host` runs, as the server's service group runs it; the host is cancelled
+/// (as at graceful shutdown) once `body` returns.
+package func withBackgroundTasks<T: Sendable>(
+    _ host: BackgroundTaskHost, _ body: () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await host.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+extension BackgroundTaskHost {
+    /// For a test whose core outlives any one scope (a fixture made in one call and used in the
+    /// next): runs the host in a task of its own, which waits for work until the process ends.
+    package func runDetachedForTesting() {
+        Task { await self.run() }
+    }
+}
