@@ -150,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "plugin-bench",
             dependencies: [
-                "PluginHost", "DatabasePluginProtocol",
+                "PluginHost", "DatabasePluginProtocol", "CustosCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,6 +3,7 @@
 //
 //   plugin-bench [--plugin PATH] [--calls N] [--concurrency 1,16]
 // PATH defaults to custos-test-plugin next to this executable (its normal mode is a no-op plugin).
+import CustosCore
 import DatabasePluginProtocol
 import Foundation
 import Logging
@@ -94,7 +95,10 @@ let pluginURL = URL(fileURLWithPath: options.pluginPath).resolvingSymlinksInPath
 let catalog = try PluginCatalog(
     storage: InMemoryPluginCatalogStorage(), pluginDirectory: pluginURL.deletingLastPathComponent().path,
     builtins: [.init(name: "bench", path: pluginURL.path)])
-let supervisor = PluginSupervisor(launchSpecs: catalog, logger: logger)
+// Plugin launches run in a background task host, as in the server.
+let background = BackgroundTaskHost()
+async let backgroundRun: Void = background.run()
+let supervisor = PluginSupervisor(launchSpecs: catalog, logger: logger, runInBackground: background.submit)
 let client = supervisor.client(for: "bench")
 let info = try await client.info()
 _ = try await client.initialize(

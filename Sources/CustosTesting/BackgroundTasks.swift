@@ -18,4 +18,11 @@ extension BackgroundTaskHost {
     package func runDetachedForTesting() {
         Task { await self.run() }
     }
+
+    /// A host already running as `runDetachedForTesting()` runs it.
+    package static func runningForTesting() -> BackgroundTaskHost {
+        let host = BackgroundTaskHost()
+        host.runDetachedForTesting()
+        return host
+    }
 }

@@ -25,8 +25,8 @@ package enum PluginServices {
     }
 
     /// Installs the catalog paths and engine kinds; returns the services to run in the server's
-    /// group, in start order (shut down in reverse): the plugin processes, then the engines'
-    /// background work, so plugins outlive the rotations that call them.
+    /// group, in start order (shut down in reverse): the plugin processes, then the plugin side's
+    /// background work (static rotations, plugin launches), so plugins outlive what calls them.
     package static func install(into core: Core, options: Options, logger: Logger) async throws -> [any Service] {
         var builtins: [PluginCatalog.Builtin] = []
         if let directory = options.builtinDirectory {
@@ -43,12 +43,15 @@ package enum PluginServices {
         // all; after unsealing, each starts again on its next use.
         var configuration = PluginSupervisorConfiguration()
         configuration.metricsFactory = core.metrics.factory
+        // The plugin side's background work: the engines' static rotations and plugin launches.
+        let tasks = BackgroundTaskHost()
         let supervisor = PluginSupervisor(
             launchSpecs: catalog,
             configuration: configuration,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: Logger(label: "custos.plugins"),
-            isPaused: { [weak core] in core?.isSealed ?? true }
+            isPaused: { [weak core] in core?.isSealed ?? true },
+            runInBackground: tasks.submit
         )
         core.observeSeal {
             await supervisor.stopAll()
@@ -56,7 +59,6 @@ package enum PluginServices {
         }
         core.install(PluginCatalogPaths(catalog: catalog, supervisor: supervisor))
         // The `database` engine kind, built with this supervisor and catalog.
-        let tasks = BackgroundTaskHost()
         core.register(DatabaseEngineType.make(supervisor: supervisor, catalog: catalog, tasks: tasks))
         core.register(LegacyPostgreSQLEngineType.make(supervisor: supervisor))
         if options.registerPluginDirectory, let directory = options.pluginDirectory {

@@ -1,3 +1,5 @@
+import CustosCore
+import CustosTesting
 import Foundation
 import Testing
 
@@ -116,7 +118,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalog = try PluginCatalog(storage: InMemoryPluginCatalogStorage(), pluginDirectory: directory.path)
         try await catalog.register(try entry("plugin", sha256: String(repeating: "0", count: 64)))
-        let supervisor = PluginSupervisor(launchSpecs: catalog)
+        let supervisor = PluginSupervisor(
+            launchSpecs: catalog, runInBackground: BackgroundTaskHost.runningForTesting().submit)
         let error = try await #require(throws: PluginHostError.self) {
             _ = try await supervisor.client(for: "p").info()
         }

@@ -1,3 +1,5 @@
+import CustosCore
+import CustosTesting
 import DatabasePluginProtocol
 import Foundation
 import Logging
@@ -23,7 +25,9 @@ import Glibc
                 name: "hang", command: ShellPlugin.fileName, sha256: FileChecksum.sha256Hex(ofFileAt: script.path)))
         var configuration = PluginSupervisorConfiguration()
         configuration.handshakeTimeout = .seconds(2)
-        let supervisor = PluginSupervisor(launchSpecs: catalog, configuration: configuration)
+        let supervisor = PluginSupervisor(
+            launchSpecs: catalog, configuration: configuration,
+            runInBackground: BackgroundTaskHost.runningForTesting().submit)
         let error = await #expect(throws: PluginHostError.self) {
             _ = try await supervisor.process(for: "hang", patience: .zero)
         }

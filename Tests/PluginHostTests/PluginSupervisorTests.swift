@@ -1,3 +1,5 @@
+import CustosCore
+import CustosTesting
 import DatabasePluginProtocol
 import Foundation
 import Synchronization
@@ -99,6 +101,19 @@ import Testing
         }
         #expect(try await client.stats("conn").initializations == 1, "the first caller ran it, the others waited")
         await host.supervisor.shutdown()
+    }
+
+    @Test func noPluginStartsOnceTheBackgroundHostHasShutDown() async throws {
+        let background = BackgroundTaskHost()
+        await withDiscardingTaskGroup { services in
+            services.addTask { await background.run() }
+            services.cancelAll()
+        }
+        let host = try HostFixture(background: background)
+        let client = try await host.register("refused")
+        let error = try await #require(throws: PluginHostError.self) { _ = try await client.info() }
+        #expect(error.code == .shutDown)
+        #expect(host.supervisor.pid(of: "refused") == nil)
     }
 
     @Test func reloadLetsCallsInFlightFinish() async throws {

@@ -1,3 +1,5 @@
+import CustosCore
+import CustosTesting
 import DatabasePluginProtocol
 import Foundation
 import Logging
@@ -73,7 +75,8 @@ struct HostFixture {
 
     init(
         configure: (inout PluginSupervisorConfiguration) -> Void = { _ in },
-        isPaused: @escaping @Sendable () -> Bool = { false }
+        isPaused: @escaping @Sendable () -> Bool = { false },
+        background: BackgroundTaskHost = .runningForTesting()
     ) throws {
         catalog = try PluginCatalog(storage: InMemoryPluginCatalogStorage(), pluginDirectory: TestProducts.directory())
         var configuration = PluginSupervisorConfiguration()
@@ -85,7 +88,8 @@ struct HostFixture {
         self.logs = logs
         supervisor = PluginSupervisor(
             launchSpecs: catalog, configuration: configuration,
-            logger: Logger(label: "test.plugins") { label in CapturingLogHandler(logs: logs) }, isPaused: isPaused)
+            logger: Logger(label: "test.plugins") { label in CapturingLogHandler(logs: logs) }, isPaused: isPaused,
+            runInBackground: background.submit)
     }
 
     /// Registers the test plugin as `name` with the given environment.

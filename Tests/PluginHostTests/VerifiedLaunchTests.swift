@@ -1,3 +1,5 @@
+import CustosCore
+import CustosTesting
 import DatabasePluginProtocol
 import Foundation
 import Logging
@@ -45,7 +47,8 @@ import Glibc
         try await catalog.register(
             PluginCatalogEntry(name: "swapped", command: "plugin", sha256: FileChecksum.sha256Hex(ofFileAt: plugin)))
         let supervisor = PluginSupervisor(
-            launchSpecs: catalog, logger: Logger(label: "test.swap") { _ in SwiftLogNoOpLogHandler() })
+            launchSpecs: catalog, logger: Logger(label: "test.swap") { _ in SwiftLogNoOpLogHandler() },
+            runInBackground: BackgroundTaskHost.runningForTesting().submit)
 
         let swapper = Swapper(path: plugin, good: good, evil: evil)
         let thread = Thread { swapper.run() }

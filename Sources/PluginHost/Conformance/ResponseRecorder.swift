@@ -41,20 +41,27 @@ final class ResponseRecorder: Sendable {
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            let waiter = state.withLock { state -> CheckedContinuation<RPCResponseHead?, Never>? in
-                guard let waiter = state.waiter, waiter.id == waiterID else {
-                    state.expired.insert(waiterID)
-                    return nil
+        // The timer is a child of this wait: it ends (cancelled) when the answer comes first.
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                let waiter = state.withLock { state -> CheckedContinuation<RPCResponseHead?, Never>? in
+                    guard let waiter = state.waiter, waiter.id == waiterID else {
+                        state.expired.insert(waiterID)
+                        return nil
+                    }
+                    state.waiter = nil
+                    return waiter.continuation
                 }
-                state.waiter = nil
-                return waiter.continuation
+                waiter?.resume(returning: nil)
             }
-            waiter?.resume(returning: nil)
+            defer { group.cancelAll() }
+            return await wait(waiterID)
         }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
+    }
+
+    private func wait(_ waiterID: Int) async -> RPCResponseHead? {
+        await withCheckedContinuation { continuation in
             let ready: RPCResponseHead?? = state.withLock { state in
                 if !state.unmatched.isEmpty { return .some(state.unmatched.removeFirst()) }
                 if state.expired.remove(waiterID) != nil { return .some(nil) }

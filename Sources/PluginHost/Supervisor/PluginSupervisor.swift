@@ -33,8 +33,10 @@ package actor PluginSupervisor {
     private nonisolated let isPaused: @Sendable () -> Bool
     private nonisolated let clock: any PluginClock
     private nonisolated let state: Mutex<PluginSupervisorState<PluginProcess>>
+    /// Runs work in the server's background task host; false once that has shut down.
+    private nonisolated let runInBackground: @Sendable (@escaping @Sendable () async -> Void) -> Bool
     /// The launches under way, by generation; each is the `.starting` slot of that generation.
-    private var launches: [Int: Task<PluginProcess, any Error>] = [:]
+    private var launches: [Int: PluginLaunch] = [:]
 
     package init(
         launchSpecs: any PluginLaunchSpecProvider,
@@ -42,8 +44,10 @@ package actor PluginSupervisor {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "custos.plugins"),
         clock: any PluginClock = SystemPluginClock(),
-        isPaused: @escaping @Sendable () -> Bool = { false }
+        isPaused: @escaping @Sendable () -> Bool = { false },
+        runInBackground: @escaping @Sendable (@escaping @Sendable () async -> Void) -> Bool
     ) {
+        self.runInBackground = runInBackground
         self.launchSpecs = launchSpecs
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
@@ -90,10 +94,7 @@ package actor PluginSupervisor {
                 return process
             case .start(let generation, let isRestart):
                 if isRestart { configuration.metrics.restarted(plugin: name) }
-                // Unstructured: a caller's cancellation must not abandon a half-started child.
-                let launch = Task { try await self.launch(name, generation: generation) }
-                launches[generation] = launch
-                return try await launch.value
+                return try await start(name, generation: generation).value
             case .awaitStart(let generation):
                 guard let launch = launches[generation] else {
                     throw PluginHostError(.handshakeFailed, plugin: name, "the plugin's start was lost")
@@ -160,6 +161,25 @@ package actor PluginSupervisor {
         await withDiscardingTaskGroup { group in
             for stop in stops { group.addTask { await stop() } }
         }
+    }
+
+    /// Hands the launch of `generation` to the background task host; every caller awaits it.
+    private func start(_ name: String, generation: Int) -> PluginLaunch {
+        let launch = PluginLaunch()
+        launches[generation] = launch
+        let accepted = runInBackground {
+            do {
+                launch.finish(.success(try await self.launch(name, generation: generation)))
+            } catch {
+                launch.finish(.failure(error))
+            }
+        }
+        if !accepted {
+            launches[generation] = nil
+            state.withLock { $0.launchRefused(name, generation: generation) }
+            launch.finish(.failure(PluginSupervisorState<PluginProcess>.shutDownError(name)))
+        }
+        return launch
     }
 
     private func launch(_ name: String, generation: Int) async throws -> PluginProcess {
