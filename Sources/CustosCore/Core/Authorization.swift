@@ -54,9 +54,9 @@ extension Core {
     /// query for reads. A body that is JSON but not an object has no parameters (its handler
     /// refuses it); a body the core cannot read at all (`1e400` somewhere in it) is nil, which a
     /// rule with parameter constraints refuses, since its handler may still decode parts of it.
-    private static func parameters(of request: LogicalRequest, operation: LogicalOperation) -> [String: ACLParameterValue]? {
+    private static func parameters(of request: LogicalRequest, operation: LogicalOperation) -> [String: JSONValue]? {
         switch request.data {
-        case .json(.object(let object)): return ACLParameterValue.parameters(object)
+        case .json(.object(let object)): return object
         case .json: return [:]
         case .malformed: return nil
         }

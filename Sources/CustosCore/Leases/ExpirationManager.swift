@@ -162,9 +162,10 @@ package actor ExpirationManager {
     }
 
     /// Sleeps on the clock until the armed wake-up, reports it, and again; an earlier wake-up
-    /// (or stop) interrupts the sleep. Ends when the manager stops.
+    /// (or stop) interrupts the sleep. Ends when the manager stops or the task is cancelled (the
+    /// server's graceful shutdown cancels the group before the seal stops the manager).
     private nonisolated func runTimer(_ interrupts: ExpirationTaskGroup.TimerInterrupts) async {
-        while let (deadline, interrupted) = await nextWakeUp(interrupts) {
+        while !Task.isCancelled, let (deadline, interrupted) = await nextWakeUp(interrupts) {
             guard let deadline else {
                 await interrupted.wait()
                 continue

@@ -1,3 +1,4 @@
+import CustosJSON
 /// `required_parameters`, `denied_parameters` and `allowed_parameters` of a winning rule, applied
 /// to a request's parameters in Vault's order: required, then denied (which beats allowed), then
 /// allowed. Parameter names compare case-insensitively.
@@ -6,7 +7,7 @@ enum ParameterConstraints {
         !rule.requiredParameters.isEmpty || !rule.deniedParameters.isEmpty || !rule.allowedParameters.isEmpty
     }
 
-    static func check(_ parameters: [String: ACLParameterValue], against rule: ACLPermissions) -> ACLDenial? {
+    static func check(_ parameters: [String: JSONValue], against rule: ACLPermissions) -> ACLDenial? {
         guard constrains(rule) else { return nil }
 
         // Sorted so that the reported parameter is the same from one run to the next.

@@ -1,4 +1,7 @@
 @testable import CustosCore
+import CustosJSON
+import CustosTesting
+import Foundation
 import Synchronization
 import Testing
 
@@ -91,5 +94,28 @@ import Testing
         group.add(priority: nil, probe.longJob)
         await group.shutDown()
         #expect(!probe.ran.withLock { $0 })
+    }
+
+    @Test func theHostsShutdownEndsAnArmedTimerBeforeAnySeal() async throws {
+        let host = BackgroundTaskHost()
+        let clock = ManualClock()
+        let manager = ExpirationManager(
+            storage: InMemoryStorage(), revoker: FakeLeaseRevoker(), tasks: host, clock: clock)
+        await withDiscardingTaskGroup { services in
+            services.addTask { await host.run() }
+            try? await manager.register(LeaseEntry(
+                id: "db/creds/r/1", issueTime: clock.now, expireTime: clock.now.addingTimeInterval(60),
+                renewable: true, tokenAccessor: nil, mountAccessor: "mount-db", secretData: [:]))
+            // The timer sleeps on the clock for the lease's expiry.
+            for _ in 0..<10_000 where clock.sleeperCount == 0 {
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(clock.sleeperCount == 1)
+            // Graceful shutdown cancels the host before the server seals: the timer must end on
+            // its cancellation, or the host (and the server's exit) would wait for it forever.
+            services.cancelAll()
+        }
+        #expect(clock.sleeperCount == 0)
+        await manager.stop()
     }
 }

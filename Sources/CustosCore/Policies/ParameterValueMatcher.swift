@@ -1,16 +1,4 @@
-/// A request parameter's value as the ACL sees it: enough of the JSON value to match the
-/// `allowed_parameters` / `denied_parameters` value lists of a policy.
-package indirect enum ACLParameterValue: Sendable, Hashable {
-    case string(String)
-    /// A JSON number in its textual form (`"10"`, `"1.5"`). Like Vault, it only ever satisfies
-    /// "any value" (`[]`): it never equals a policy entry, not even `10` or `"10"`.
-    case number(String)
-    case bool(Bool)
-    case null
-    case list([ACLParameterValue])
-    /// Lists, objects and null only ever satisfy "any value" (`[]`); policy value lists hold scalars.
-    case object([String: ACLParameterValue])
-}
+import CustosJSON
 
 /// Vault's matching of one request value against a policy's value list (`acl.go`
 /// `valueInParameterList`): the empty list matches any value; a string value matches a string
@@ -21,16 +9,16 @@ package indirect enum ACLParameterValue: Sendable, Hashable {
 /// comma-separated string is one string (checked against `bao server -dev` 2.7.2).
 enum ParameterValueMatcher {
     /// Allowed when the list is empty or an entry matches.
-    static func isAllowed(_ value: ACLParameterValue, by list: [PolicyParameterValue]) -> Bool {
+    static func isAllowed(_ value: JSONValue, by list: [PolicyParameterValue]) -> Bool {
         list.isEmpty || list.contains { matches(value, $0) }
     }
 
     /// Denied when the list is empty or an entry matches (the same rule as `isAllowed`).
-    static func isDenied(_ value: ACLParameterValue, by list: [PolicyParameterValue]) -> Bool {
+    static func isDenied(_ value: JSONValue, by list: [PolicyParameterValue]) -> Bool {
         list.isEmpty || list.contains { matches(value, $0) }
     }
 
-    private static func matches(_ value: ACLParameterValue, _ entry: PolicyParameterValue) -> Bool {
+    private static func matches(_ value: JSONValue, _ entry: PolicyParameterValue) -> Bool {
         switch (value, entry) {
         case (.string(let text), .string(let pattern)): return glob(pattern, matches: text)
         case (.bool(let flag), .bool(let expected)): return flag == expected
