@@ -30,13 +30,13 @@ extension NullWhenAbsent: Decodable where Value: Decodable {
 // What synthesised `Codable` calls for a wrapped field: the value itself or `null` (no extra
 // encoder level on the server's hot path), and absent when the key is missing.
 extension KeyedEncodingContainer {
-    mutating func encode<Value: Encodable>(_ field: NullWhenAbsent<Value>, forKey key: Key) throws {
+    package mutating func encode<Value: Encodable>(_ field: NullWhenAbsent<Value>, forKey key: Key) throws {
         if let value = field.wrappedValue { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }
 
 extension KeyedDecodingContainer {
-    func decode<Value: Decodable>(_ type: NullWhenAbsent<Value>.Type, forKey key: Key) throws -> NullWhenAbsent<Value> {
+    package func decode<Value: Decodable>(_ type: NullWhenAbsent<Value>.Type, forKey key: Key) throws -> NullWhenAbsent<Value> {
         NullWhenAbsent(wrappedValue: try decodeIfPresent(Value.self, forKey: key))
     }
 }
