@@ -87,7 +87,7 @@ let package = Package(
         // re-exports it to plugin authors) and the CLI. Depends on nothing but Foundation.
         .target(name: "CustosJSON", swiftSettings: swiftSettings),
         // Vault's response shapes, written once: the server encodes them, the CLI decodes them.
-        .target(name: "VaultAPI", swiftSettings: swiftSettings),
+        .target(name: "VaultAPI", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
         // The one seeded generator (SplitMix64), shared by the core's trial generations, the
         // tests and the benchmarks.
         .target(name: "SeededRandom", swiftSettings: swiftSettings),
@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "CustosTesting",
             dependencies: [
-                "CustosCore", "CustosServer", "SeededRandom", "CustosJSON",
+                "CustosCore", "CustosServer", "SeededRandom", "CustosJSON", "VaultAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,7 +220,7 @@ let package = Package(
         ),
         .testTarget(name: "HCLTests", dependencies: ["HCL", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "CustosJSONTests", dependencies: ["CustosJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "VaultAPITests", dependencies: ["VaultAPI", "CustosJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DatabaseEngineTests",
             dependencies: [
@@ -251,12 +251,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosServerTests",
-            dependencies: ["CustosServer", "CustosCore", "CustosTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CustosServer", "CustosCore", "CustosTesting", "VaultAPI", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CustosTesting", "CustosCore", "CustosJSON", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CustosTesting", "CustosCore", "CustosJSON", "VaultAPI", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

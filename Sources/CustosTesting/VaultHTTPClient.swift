@@ -1,5 +1,6 @@
 import CustosJSON
 import Foundation
+import VaultAPI
 
 /// What a test asks of a server over HTTP, whether it runs in this process (`InProcessClient`)
 /// or as a child process (`VaultTestClient`): so a check written once runs against either.
@@ -26,13 +27,6 @@ extension VaultHTTPClient {
     package func delete(_ path: String) async throws -> VaultTestClient.Response { try await request("DELETE", path) }
 }
 
-/// What `sys/init` hands out.
-package struct InitialisedServer: Sendable {
-    package var keys: [String]
-    package var keysBase64: [String]
-    package var rootToken: String
-}
-
 /// A server answered something a test helper did not expect (the test fails with this text).
 package struct UnexpectedResponse: Error, CustomStringConvertible {
     package var description: String
@@ -42,7 +36,7 @@ extension VaultHTTPClient {
     /// Initialises an uninitialised server with 5 shares and a threshold of 3, checking on the
     /// way that it says it is not initialised (`sys/init`, and 501 from `sys/health`); any other
     /// answer throws `UnexpectedResponse`.
-    package func initialiseWithFiveShares() async throws -> InitialisedServer {
+    package func initialiseWithFiveShares() async throws -> InitResponse {
         let status = try await request("GET", "sys/init", useToken: false)
         guard status.json?["initialized"] == .bool(false) else {
             throw UnexpectedResponse(description: "sys/init before init: \(status.text)")
@@ -51,11 +45,9 @@ extension VaultHTTPClient {
         guard health.status == 501 else { throw UnexpectedResponse(description: "sys/health before init: \(health.status)") }
         let response = try await request(
             "PUT", "sys/init", json: ["secret_shares": .int(5), "secret_threshold": .int(3)], useToken: false)
-        guard response.status == 200, case .array(let keys)? = response.json?["keys"],
-              case .array(let b64)? = response.json?["keys_base64"], let token = response.json?["root_token"]?.stringValue
-        else {
+        guard response.status == 200, let initialised = try? JSONDecoder().decode(InitResponse.self, from: response.body) else {
             throw UnexpectedResponse(description: "sys/init: \(response.status) \(response.text)")
         }
-        return InitialisedServer(keys: keys.compactMap(\.stringValue), keysBase64: b64.compactMap(\.stringValue), rootToken: token)
+        return initialised
     }
 }

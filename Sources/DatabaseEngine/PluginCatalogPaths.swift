@@ -35,7 +35,7 @@ struct PluginCatalogPaths: SystemPathHandler {
             return try await listAll()
         case "sys/plugins/catalog/database":
             guard request.operation == .list || request.operation == .read else { throw CustosError.unsupportedOperation() }
-            return LogicalResponse(data: ["keys": try await catalog.list().map(\.name)])
+            return LogicalResponse(data: KeyList(keys: try await catalog.list().map(\.name)))
         case "sys/plugins/reload/backend":
             guard request.operation == .update || request.operation == .create else { throw CustosError.unsupportedOperation() }
             return try await reload(request)

@@ -1,6 +1,7 @@
 import CustosJSON
 import Foundation
 import NIOHTTP1
+import VaultAPI
 
 /// Vault's logical API (any mounted path): read, write, list, delete.
 extension APIClient {
@@ -24,7 +25,7 @@ extension APIClient {
     func list(_ path: String) async throws -> [String]? {
         do {
             guard let data = try await send(.GET, path, query: "list=true") else { return nil }
-            return try JSONDecoder().decode(ListResponse.self, from: data).data?.keys
+            return try JSONDecoder().decode(SecretEnvelope<KeyList, JSONValue>.self, from: data).data?.keys
         } catch let error as APIResponseError where error.statusCode == 404 {
             return nil
         } catch is DecodingError {

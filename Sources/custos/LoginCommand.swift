@@ -2,6 +2,7 @@ import ArgumentParser
 import CustosJSON
 import Foundation
 import NIOHTTP1
+import VaultAPI
 
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,21 +16,8 @@ struct LoginCommand: AsyncParsableCommand {
     @Argument(help: "The token to log in with.")
     var token: String?
 
-    /// `auth/token/lookup-self`'s data, the part login shows.
-    private struct TokenLookup: Decodable, Sendable {
-        var accessor: String?
-        var policies: [String]?
-        var identityPolicies: [String]?
-        var meta: [String: String]?
-        var ttl: Int?
-        var renewable: Bool?
-        enum CodingKeys: String, CodingKey {
-            case accessor, policies, meta, ttl, renewable
-            case identityPolicies = "identity_policies"
-        }
-    }
-
-    private struct LookupResponse: Decodable, Sendable { var data: TokenLookup }
+    /// `auth/token/lookup-self`'s answer; login shows its data.
+    private typealias LookupResponse = SecretEnvelope<TokenLookupData, JSONValue>
 
     func run() async throws {
         guard let token = (token == nil || token == "-") ? StandardInput.readSingleLine() : token,
@@ -39,9 +27,13 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let store = TokenFile()
         try await global.withClient(token: token) { client, output in
-            let lookup: DecodedResponse<LookupResponse>?
+            let lookup: (raw: [String: JSONValue], data: TokenLookupData)?
             do {
-                lookup = try await client.decodeKeepingRaw(LookupResponse.self, .GET, "auth/token/lookup-self")
+                let answer = try await client.decodeKeepingRaw(LookupResponse.self, .GET, "auth/token/lookup-self")
+                guard let data = answer.value.data else {
+                    throw TransportError(code: .invalidResponse, method: "GET", url: "auth/token/lookup-self", reason: "unexpected shape")
+                }
+                lookup = (answer.raw, data)
             } catch let error as APIResponseError where error.statusCode == 404 {
                 // Servers without the token store yet: keep the token, say it was not checked.
                 lookup = nil
@@ -56,15 +48,15 @@ struct LoginCommand: AsyncParsableCommand {
                         + "auth/token/lookup-self, so the token was not verified.")
                 return
             }
-            show(lookup, output: output)
+            show(raw: lookup.raw, lookup: lookup.data, output: output)
         }
     }
 
-    private func show(_ lookup: DecodedResponse<LookupResponse>, output: Output) {
+    private func show(raw lookupRaw: [String: JSONValue], lookup: TokenLookupData, output: Output) {
         switch output.format {
         case .json:
             // The lookup answer minus the token itself.
-            var raw = lookup.raw
+            var raw = lookupRaw
             if case .object(var data)? = raw["data"] {
                 data["id"] = nil
                 raw["data"] = .object(data)
@@ -73,17 +65,16 @@ struct LoginCommand: AsyncParsableCommand {
                 output.secret(secret)
             }
         case .table:
-            let data = lookup.value.data
             output.line(TextWrapping.wrap(
                 "Success! You are now authenticated. The token information displayed below is already "
                     + "stored in \(TokenFile().path). You do NOT need to run \"custos login\" again. Future "
                     + "requests will automatically use this token."))
             output.line("")
             let auth = AuthBlock(
-                clientToken: nil, accessor: data.accessor, policies: data.policies, tokenPolicies: data.policies,
-                identityPolicies: data.identityPolicies ?? [], metadata: data.meta, leaseDuration: data.ttl,
-                renewable: data.renewable)
-            output.line(TableRendering.keyValue(SecretTable.authRows(auth)))
+                clientToken: "", accessor: lookup.accessor ?? "", policies: lookup.policies, tokenPolicies: lookup.policies,
+                identityPolicies: lookup.identityPolicies ?? [], metadata: lookup.meta, leaseDuration: lookup.ttl ?? 0,
+                renewable: lookup.renewable ?? false)
+            output.line(TableRendering.keyValue(SecretTable.authRows(auth, showingToken: false)))
         }
     }
 

@@ -1,5 +1,6 @@
 import CustosJSON
 import Foundation
+import VaultAPI
 
 /// The one output formatter: prints responses as Vault's CLI does, in table or JSON format.
 struct Output: Sendable {

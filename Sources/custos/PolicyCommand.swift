@@ -3,6 +3,7 @@ import CustosCore
 import CustosJSON
 import Foundation
 import HCL
+import VaultAPI
 
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

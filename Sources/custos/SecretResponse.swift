@@ -1,33 +1,19 @@
 import CustosJSON
 import Foundation
+import VaultAPI
 
-/// Vault's response envelope (`api.Secret`): the shape every logical path answers with.
-struct SecretResponse: Codable, Sendable {
-    var requestID: String?
-    var leaseID: String?
-    var leaseDuration: Int?
-    var renewable: Bool?
-    var data: [String: JSONValue]?
-    var warnings: [String]?
-    /// Kept raw so `-format=json` shows every field the server sent; `authBlock` is the typed view.
-    var auth: JSONValue?
-    var wrapInfo: JSONValue?
+/// Vault's response envelope as the CLI reads it: `data` as JSON, `auth` kept raw so
+/// `-format=json` shows every field the server sent (`authBlock` is the typed view).
+typealias SecretResponse = SecretEnvelope<[String: JSONValue], JSONValue>
 
-    enum CodingKeys: String, CodingKey {
-        case requestID = "request_id"
-        case leaseID = "lease_id"
-        case leaseDuration = "lease_duration"
-        case renewable, data, warnings, auth
-        case wrapInfo = "wrap_info"
-    }
-
+extension SecretResponse {
     /// Fields in the order the Vault CLI prints them with `-format=json` (Go struct order;
     /// `auth` and `wrap_info` only when present).
     var orderedJSONFields: [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [
             ("request_id", .string(requestID ?? "")),
             ("lease_id", .string(leaseID ?? "")),
-            ("lease_duration", .int(Int64(leaseDuration ?? 0))),
+            ("lease_duration", .int(leaseDuration ?? 0)),
             ("renewable", .bool(renewable ?? false)),
             ("data", data.map { .object($0) } ?? .null),
             ("warnings", warnings.map { .array($0.map { .string($0) }) } ?? .null),
@@ -43,34 +29,10 @@ struct SecretResponse: Codable, Sendable {
     }
 }
 
-/// The `auth` block a login or token creation returns.
-struct AuthBlock: Codable, Sendable {
-    var clientToken: String?
-    var accessor: String?
-    var policies: [String]?
-    var tokenPolicies: [String]?
-    var identityPolicies: [String]?
-    var metadata: [String: String]?
-    var leaseDuration: Int?
-    var renewable: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case clientToken = "client_token"
-        case accessor, policies, metadata, renewable
-        case tokenPolicies = "token_policies"
-        case identityPolicies = "identity_policies"
-        case leaseDuration = "lease_duration"
-    }
-
-    /// Field order of Vault's `auth` block in `-format=json`.
+extension AuthBlock {
+    /// Field order of the Vault CLI's `auth` block in `-format=json` (Go's `api.SecretAuth`).
     static let jsonKeyOrder = [
         "client_token", "accessor", "policies", "token_policies", "identity_policies", "metadata",
         "orphan", "entity_id", "lease_duration", "renewable", "mfa_requirement",
     ]
-}
-
-/// The answer to `LIST`: `data.keys`.
-struct ListResponse: Decodable, Sendable {
-    struct Keys: Decodable, Sendable { var keys: [String]? }
-    var data: Keys?
 }

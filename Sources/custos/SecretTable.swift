@@ -1,10 +1,11 @@
 import CustosJSON
+import VaultAPI
 
 /// The Key/Value rows of `vault read`: how an envelope flattens into a table.
 enum SecretTable {
     static func rows(for secret: SecretResponse) -> [(String, String)] {
         var rows: [(String, String)] = []
-        let leaseDuration = secret.leaseDuration ?? 0
+        let leaseDuration = Int(secret.leaseDuration ?? 0)
         let leaseID = secret.leaseID ?? ""
         if leaseDuration > 0 {
             if !leaseID.isEmpty {
@@ -39,13 +40,14 @@ enum SecretTable {
         return GoValueRendering.render(value)
     }
 
-    static func authRows(_ auth: AuthBlock) -> [(String, String)] {
+    /// `showingToken` is false where the block was not a server's (login shows a lookup).
+    static func authRows(_ auth: AuthBlock, showingToken: Bool = true) -> [(String, String)] {
         var rows: [(String, String)] = []
-        if let token = auth.clientToken { rows.append(("token", token)) }
-        rows.append(("token_accessor", auth.accessor ?? ""))
-        let duration = auth.leaseDuration ?? 0
+        if showingToken { rows.append(("token", auth.clientToken)) }
+        rows.append(("token_accessor", auth.accessor))
+        let duration = Int(auth.leaseDuration)
         rows.append(("token_duration", duration == 0 ? "∞" : DurationFormat.format(seconds: duration)))
-        rows.append(("token_renewable", String(auth.renewable ?? false)))
+        rows.append(("token_renewable", String(auth.renewable)))
         rows.append(("token_policies", goList(auth.tokenPolicies)))
         rows.append(("identity_policies", goList(auth.identityPolicies)))
         rows.append(("policies", goList(auth.policies)))
@@ -60,17 +62,17 @@ enum SecretTable {
         if let value = secret.data?[name] { return value }
         switch name {
         case "lease_id": return secret.leaseID.map { .string($0) }
-        case "lease_duration", "refresh_interval": return secret.leaseDuration.map { .int(Int64($0)) }
+        case "lease_duration", "refresh_interval": return secret.leaseDuration.map { .int($0) }
         case "lease_renewable", "renewable": return secret.renewable.map { .bool($0) }
         case "request_id": return secret.requestID.map { .string($0) }
         default: break
         }
         guard let auth = secret.authBlock else { return nil }
         switch name {
-        case "token": return auth.clientToken.map { .string($0) }
-        case "token_accessor": return auth.accessor.map { .string($0) }
-        case "token_duration": return auth.leaseDuration.map { .int(Int64($0)) }
-        case "token_renewable": return auth.renewable.map { .bool($0) }
+        case "token": return .string(auth.clientToken)
+        case "token_accessor": return .string(auth.accessor)
+        case "token_duration": return .int(auth.leaseDuration)
+        case "token_renewable": return .bool(auth.renewable)
         case "token_policies": return auth.tokenPolicies.map { .array($0.map { .string($0) }) }
         case "policies": return auth.policies.map { .array($0.map { .string($0) }) }
         default: return nil

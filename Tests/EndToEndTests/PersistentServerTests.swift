@@ -3,6 +3,7 @@ import CustosJSON
 import CustosTesting
 import Foundation
 import Testing
+import VaultAPI
 
 /// A persistent server: init with 5 shares / threshold 3, unseal with any 3, restart, crash.
 @Suite("persistent server: init, unseal, restart")

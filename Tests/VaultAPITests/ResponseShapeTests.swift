@@ -1,20 +1,9 @@
-import Foundation
 import Testing
 import VaultAPI
 
 /// The server writes these shapes and the CLI reads them: the server writes Vault's fields
 /// (names, what is left out), and the CLI reads what another server may leave out.
 @Suite struct ResponseShapeTests {
-    private func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private func decode<Value: Decodable>(_ type: Value.Type, _ json: String) throws -> Value {
-        try JSONDecoder().decode(type, from: Data(json.utf8))
-    }
-
     @Test func sealStatusIsWrittenWithVaultsFieldNames() throws {
         let status = SealStatus(
             type: "shamir", initialized: true, sealed: true, threshold: 2, shares: 3, progress: 1, nonce: "n",

@@ -1,3 +1,5 @@
+import VaultAPI
+
 /// What a path answers. The HTTP layer wraps `data` in Vault's envelope
 /// (`request_id`, `lease_id`, `data`, `warnings`, ...), or sends it bare for the few
 /// `sys/` endpoints that Vault answers without an envelope (`sys/health`, `sys/seal-status`, ...).
@@ -22,7 +24,7 @@ package struct LogicalResponse: Sendable {
     package var leaseDuration: Int64
     package var renewable: Bool
     /// Vault's `auth` block (token creation and renewal).
-    package var auth: ResponseAuth?
+    package var auth: AuthBlock?
     /// A secret to lease (engines set it; the core registers the lease and fills `leaseID`,
     /// `leaseDuration` and `renewable`).
     package var secret: ResponseSecret?
@@ -35,7 +37,7 @@ package struct LogicalResponse: Sendable {
         leaseID: String = "",
         leaseDuration: Int64 = 0,
         renewable: Bool = false,
-        auth: ResponseAuth? = nil,
+        auth: AuthBlock? = nil,
         secret: ResponseSecret? = nil
     ) {
         self.auth = auth

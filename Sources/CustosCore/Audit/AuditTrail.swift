@@ -2,6 +2,7 @@ import CustosJSON
 import Foundation
 import Logging
 import Synchronization
+import VaultAPI
 
 /// One request's way through the audit devices, as in Vault: the request entry once the caller
 /// is authenticated (before any engine runs), the response entry once it is served. Fails
@@ -162,8 +163,8 @@ final class AuditTrail: Sendable {
 
 extension AuditAuth {
     /// The token a response creates (`auth/token/create`, renewals).
-    init(created auth: ResponseAuth) {
-        self.init(tokenType: auth.tokenType)
+    init(created auth: AuthBlock) {
+        self.init(tokenType: auth.tokenType ?? "service")
         clientToken = auth.clientToken
         accessor = auth.accessor
         policies = auth.policies

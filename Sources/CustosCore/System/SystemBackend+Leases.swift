@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VaultAPI
 
 /// `sys/leases/*` (and the legacy `sys/renew`, `sys/revoke`, `sys/revoke-prefix`,
 /// `sys/revoke-force`): lookup, renew, revoke, prefix and forced revocation, tidy, irrevocable
@@ -74,7 +75,7 @@ extension SystemBackend {
         try Self.require(request, [.list])
         let keys = try await Self.leaseCall { try await manager.list(prefix: prefix) }
         guard !keys.isEmpty else { throw CustosError(.notFound, "") }
-        return LogicalResponse(data: ["keys": keys])
+        return LogicalResponse(data: KeyList(keys: keys))
     }
 
     private func renewLease(urlID: String?, _ request: LogicalRequest, runtime: Runtime) async throws -> LogicalResponse {

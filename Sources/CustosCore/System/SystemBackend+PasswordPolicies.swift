@@ -1,4 +1,5 @@
 import Foundation
+import VaultAPI
 
 /// `sys/policies/password[/<name>[/generate]]`, in Vault's shapes (checked against `bao`).
 extension SystemBackend {
@@ -15,7 +16,7 @@ extension SystemBackend {
         let path = request.path
         if path == Self.passwordPoliciesPath || path == Self.passwordPoliciesPath + "/" {
             try Self.require(request, [.list])
-            return LogicalResponse(data: ["keys": try await passwordPolicies.names()])
+            return LogicalResponse(data: KeyList(keys: try await passwordPolicies.names()))
         }
         guard path.hasPrefix(Self.passwordPoliciesPath + "/") else { return nil }
         var name = String(path.dropFirst(Self.passwordPoliciesPath.count + 1))

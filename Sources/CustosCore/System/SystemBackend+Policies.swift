@@ -1,3 +1,5 @@
+import VaultAPI
+
 extension SystemBackend {
     struct PolicyWrite: Decodable {
         var policy: String?
@@ -27,7 +29,7 @@ extension SystemBackend {
         let name: String
         if path == "sys/policies/acl" || path == "sys/policies/acl/" {
             try Self.require(request, [.list])
-            return LogicalResponse(data: ["keys": try await policies.names()])
+            return LogicalResponse(data: KeyList(keys: try await policies.names()))
         } else if path == "sys/policy" || path == "sys/policy/" {
             try Self.require(request, [.read, .list])
             let names = try await policies.names()

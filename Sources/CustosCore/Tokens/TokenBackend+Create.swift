@@ -1,4 +1,5 @@
 import Foundation
+import VaultAPI
 
 extension TokenBackend {
     struct CreateParameters: Decodable {
@@ -100,7 +101,7 @@ extension TokenBackend {
         )
         let created = try await tokens.create(entry, id: params.id.flatMap { $0.isEmpty ? nil : $0 })
         return LogicalResponse(
-            warnings: warnings, auth: ResponseAuth(clientToken: created.token, entry: created.entry, leaseDuration: ttl))
+            warnings: warnings, auth: AuthBlock(clientToken: created.token, entry: created.entry, leaseDuration: ttl))
     }
 
     /// Vault's policy rules for a child token: no policies means the parent's; otherwise a subset

@@ -1,4 +1,5 @@
 import Foundation
+import VaultAPI
 
 extension TokenBackend {
     struct RenewParameters: Decodable {
@@ -24,7 +25,7 @@ extension TokenBackend {
         let renewal = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: core.settings.maxLeaseTTL)
         return LogicalResponse(
             warnings: renewal.warning.map { [$0] } ?? [],
-            auth: ResponseAuth(clientToken: token, entry: renewal.entry, leaseDuration: renewal.ttl))
+            auth: AuthBlock(clientToken: token, entry: renewal.entry, leaseDuration: renewal.ttl))
     }
 
     /// `revoke`: the token and its whole subtree. An unknown token is not an error (Vault).

@@ -2,6 +2,7 @@ import CustosCore
 import Foundation
 import Logging
 import PluginHost
+import VaultAPI
 
 /// Vault's `database` secrets engine: connections (`config/`), dynamic roles (`roles/`,
 /// `creds/`), static roles (`static-roles/`, `static-creds/`, `rotate-role/`, in StaticRoles/),
@@ -69,7 +70,7 @@ struct DatabaseEngine: SecretsEngine {
     func names(under prefix: String) async throws -> LogicalResponse {
         let keys = try await storage.list(prefix: prefix).filter { !$0.hasSuffix("/") }
         guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
-        return LogicalResponse(data: ["keys": keys])
+        return LogicalResponse(data: KeyList(keys: keys))
     }
 
     static func requireName(_ name: String, _ what: String) throws(CustosError) -> String {

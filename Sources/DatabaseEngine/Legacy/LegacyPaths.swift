@@ -2,6 +2,7 @@ import CustosCore
 import CustosJSON
 import DatabasePluginProtocol
 import Foundation
+import VaultAPI
 
 /// The legacy paths, in the old backend's shapes.
 extension LegacyPostgreSQLEngine {
@@ -83,7 +84,7 @@ extension LegacyPostgreSQLEngine {
                 .list: { _, _ in
                     let keys = try await storage.list(prefix: "role/").filter { !$0.hasSuffix("/") }
                     guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
-                    return LogicalResponse(data: ["keys": keys])
+                    return LogicalResponse(data: KeyList(keys: keys))
                 },
             ]),
             EnginePath("roles/{name}", help: "A role: the SQL that creates (and drops) its users.", operations: [

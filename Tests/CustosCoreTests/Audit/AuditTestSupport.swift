@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import VaultAPI
 
 /// What the test engine did, and a hook it runs while it serves (after the request entry is
 /// written, before the response entry): to look at the log or to break it mid-request.

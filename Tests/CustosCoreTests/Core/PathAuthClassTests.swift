@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import Testing
+import VaultAPI
 
 /// Every path's auth class comes from the table of the backend its mount routes to: `sys/` and
 /// `auth/token/` are mounts like any other, with Vault's unauthenticated, sudo and open paths.

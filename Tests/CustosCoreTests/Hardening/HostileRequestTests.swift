@@ -3,6 +3,7 @@ import CustosTesting
 import Foundation
 import SeededRandom
 import Testing
+import VaultAPI
 
 /// Every path family driven with generated hostile bodies and queries: each request must end in
 /// a response or a client error (4xx), never a crash, a trap or an internal error.

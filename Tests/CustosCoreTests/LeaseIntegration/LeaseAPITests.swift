@@ -4,6 +4,7 @@ import CustosJSON
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 /// Step 2: the `sys/leases/*` paths over the fake engine.
 @Suite struct LeaseAPITests {

@@ -4,6 +4,7 @@ import CustosJSON
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 /// Step 3: a token's revocation (direct, of its parent, prefix, expiry) revokes its leases.
 @Suite struct TokenLeaseCascadeTests {

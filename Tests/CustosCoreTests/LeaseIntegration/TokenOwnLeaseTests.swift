@@ -4,6 +4,7 @@ import CustosJSON
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 /// Tokens' own TTLs run on the expiration manager: an auth lease `auth/token/<path>/<salted id>`.
 @Suite struct TokenOwnLeaseTests {

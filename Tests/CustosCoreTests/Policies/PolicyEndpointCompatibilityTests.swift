@@ -2,6 +2,7 @@
 import CustosJSON
 import Foundation
 import Testing
+import VaultAPI
 
 /// `sys/policies/acl`, `sys/policy` and `sys/capabilities*` through the core, answering with
 /// OpenBao 2.7.2's statuses and messages (each checked against `bao server -dev`).

@@ -2,6 +2,7 @@
 import CustosJSON
 import Foundation
 import Testing
+import VaultAPI
 
 /// Authorization of `sys/` paths that must be as strict as Vault's.
 @Suite("authorization hardening")

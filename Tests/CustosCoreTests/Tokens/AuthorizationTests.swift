@@ -3,6 +3,7 @@ import CustosJSON
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 /// Enforcement on every request, through the core: capabilities, create vs update, sudo,
 /// parameter constraints, the default policy, policy endpoints and `sys/capabilities`.

@@ -3,6 +3,7 @@ import CustosTesting
 import CustosJSON
 import Foundation
 import Testing
+import VaultAPI
 
 /// Token-store behaviour that must be exactly as strict as Vault's (checked against OpenBao 2.7.2).
 @Suite("token hardening")

@@ -4,6 +4,7 @@ import CustosJSON
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 @Suite struct TokenLifecycleTests {
     @Test func createdTokenCarriesVaultsAuthBlockAndLooksUp() async throws {
@@ -13,7 +14,7 @@ import Testing
         #expect(auth.tokenPolicies == ["apps", "default"])
         #expect(auth.leaseDuration == 3600)
         #expect(auth.renewable)
-        #expect(!auth.orphan)
+        #expect(auth.orphan == false)
         #expect(auth.metadata == ["team": "a"])
         #expect(auth.numUses == 3)
         #expect(auth.clientToken.hasPrefix("cst.") && auth.clientToken.count >= 28)
@@ -78,7 +79,7 @@ import Testing
         let child = try await t.createToken("{}", parent: parent.clientToken)
         let grandchild = try await t.createToken("{}", parent: child.clientToken)
         let orphan = try await t.createToken("{}", parent: parent.clientToken, orphan: true)
-        #expect(orphan.orphan)
+        #expect(orphan.orphan == true)
 
         try await t.call(.update, "auth/token/revoke", #"{"token":"\#(parent.clientToken)"}"#, token: t.root)
         for gone in [parent, child, grandchild] {

@@ -1,9 +1,10 @@
 @testable import CustosCore
-import CustosTesting
 import CustosJSON
+import CustosTesting
 import Foundation
 import Logging
 import Testing
+import VaultAPI
 
 /// An unsealed in-memory core with a root token, a KV mount at `secret/` and a movable clock.
 struct TokenTestCore {
@@ -40,7 +41,7 @@ struct TokenTestCore {
     }
 
     /// Creates a token with `parent` and returns it with its auth block.
-    func createToken(_ json: String = "{}", parent: String? = nil, orphan: Bool = false) async throws -> ResponseAuth {
+    func createToken(_ json: String = "{}", parent: String? = nil, orphan: Bool = false) async throws -> AuthBlock {
         let response = try await call(.update, orphan ? "auth/token/create-orphan" : "auth/token/create", json, token: parent ?? root)
         return try #require(response.auth)
     }

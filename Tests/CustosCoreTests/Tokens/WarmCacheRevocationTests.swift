@@ -2,6 +2,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VaultAPI
 
 /// With the barrier's read cache warm and other requests in flight on the same token, a
 /// revocation, a policy deletion and a seal each take effect on the very next request.

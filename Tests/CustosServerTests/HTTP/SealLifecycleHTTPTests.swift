@@ -4,6 +4,7 @@ import CustosServer
 import CustosTesting
 import Foundation
 import Testing
+import VaultAPI
 
 /// A server that starts uninitialised: init parameters, unseal progress and wrong keys, the
 /// request size limit; over HTTP, in process (restarts and crashes: `PersistentServerTests`).

@@ -1,5 +1,6 @@
 import CustosJSON
 import Foundation
+import VaultAPI
 
 /// Vault's KV secrets engine, version 1: arbitrary JSON objects stored at arbitrary paths,
 /// encrypted by the barrier like everything else.
@@ -69,7 +70,7 @@ package struct KVEngine: SecretsEngine {
         let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
         let keys = try await storage.list(prefix: prefix)
         guard !keys.isEmpty else { throw CustosError(.notFound, messages: []) }
-        return LogicalResponse(data: ["keys": keys])
+        return LogicalResponse(data: KeyList(keys: keys))
     }
 
     private func write(_ key: String, _ request: EngineRequest) async throws -> LogicalResponse {

@@ -1,29 +1,26 @@
 import CustosCore
 import CustosJSON
 import Foundation
+import VaultAPI
 
-/// Vault's response body: `{request_id, lease_id, renewable, lease_duration, data, wrap_info,
-/// warnings, auth, mount_type}`.
-struct VaultEnvelope: Encodable {
-    var requestID: String
-    var response: LogicalResponse
-
-    enum CodingKeys: String, CodingKey {
-        case requestID = "request_id", leaseID = "lease_id", renewable, leaseDuration = "lease_duration"
-        case data, wrapInfo = "wrap_info", warnings, auth, mountType = "mount_type"
-    }
+/// A handler's `data`, whatever its type, encoded as itself.
+struct HandlerData: Encodable, Sendable {
+    let value: any Encodable & Sendable
 
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(requestID, forKey: .requestID)
-        try c.encode(response.leaseID, forKey: .leaseID)
-        try c.encode(response.renewable, forKey: .renewable)
-        try c.encode(response.leaseDuration, forKey: .leaseDuration)
-        if let data = response.data { try c.encode(data, forKey: .data) } else { try c.encodeNil(forKey: .data) }
-        try c.encodeNil(forKey: .wrapInfo)
-        if response.warnings.isEmpty { try c.encodeNil(forKey: .warnings) } else { try c.encode(response.warnings, forKey: .warnings) }
-        if let auth = response.auth { try c.encode(auth, forKey: .auth) } else { try c.encodeNil(forKey: .auth) }
-        try c.encode("", forKey: .mountType)
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+}
+
+extension SecretEnvelope where Payload == HandlerData, Auth == AuthBlock {
+    /// Vault's envelope of `response`: no `wrap_info`, `warnings` null when there are none, an
+    /// empty `mount_type`.
+    init(requestID: String, response: LogicalResponse) {
+        self.init(
+            requestID: requestID, leaseID: response.leaseID, renewable: response.renewable,
+            leaseDuration: response.leaseDuration, data: response.data.map(HandlerData.init),
+            warnings: response.warnings.isEmpty ? nil : response.warnings, auth: response.auth, mountType: "")
     }
 }
 
@@ -46,10 +43,10 @@ enum ResponseEncoding {
             return try encoder.encode(data)
         case .envelope:
             if response.data == nil && response.warnings.isEmpty && response.leaseID.isEmpty && response.auth == nil { return nil }
-            return try encoder.encode(VaultEnvelope(requestID: requestID, response: response))
+            return try encoder.encode(SecretEnvelope(requestID: requestID, response: response))
         case .envelopeWithTopLevelData:
             // Old clients read these keys at the top level; newer ones read `data`.
-            let envelope = try JSONDecoder().decode([String: JSONValue].self, from: encoder.encode(VaultEnvelope(requestID: requestID, response: response)))
+            let envelope = try JSONDecoder().decode([String: JSONValue].self, from: encoder.encode(SecretEnvelope(requestID: requestID, response: response)))
             var merged = envelope
             if case .object(let data)? = envelope["data"] {
                 for (key, value) in data where merged[key] == nil { merged[key] = value }
