@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// What a test asks of a server over HTTP, whether it runs in this process (`InProcessClient`)
 /// or as a child process (`VaultTestClient`): so a check written once runs against either.

@@ -1,4 +1,4 @@
-import CustosJSON
+package import CustosJSON
 
 extension ACLParameterValue {
     /// A request body value as the ACL matches it. Numbers keep their decimal text (`10`, `1.5`)
