@@ -3,10 +3,13 @@ import PackageDescription
 
 // Upcoming features that keep module boundaries honest: `package` access across modules,
 // `public` only in the plugin SDK; MemberImportVisibility makes a file import every module
-// whose members it uses, instead of seeing them through some other file's import.
+// whose members it uses, instead of seeing them through some other file's import;
+// InternalImportsByDefault makes a plain import internal, so a file whose `package`/`public`
+// declarations show another module's types says `package import`/`public import`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(

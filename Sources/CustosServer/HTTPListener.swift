@@ -1,10 +1,10 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import Logging
+package import Logging
 import NIOCore
 import NIOSSL
-import ServiceLifecycle
+package import ServiceLifecycle
 
 /// One `listener "tcp"` block: an HTTP(S) server in front of the core.
 package enum HTTPListener {

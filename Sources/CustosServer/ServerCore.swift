@@ -1,6 +1,6 @@
-import CustosCore
+package import CustosCore
 import Foundation
-import Logging
+package import Logging
 
 /// The core as a server runs it, assembled one way for `custos server` and for the in-process
 /// test mode: its storage, its metrics registry and the `sys/metrics` path; in dev mode

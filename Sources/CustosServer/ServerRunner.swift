@@ -1,6 +1,6 @@
-import CustosCore
-import Logging
-import ServiceLifecycle
+package import CustosCore
+package import Logging
+package import ServiceLifecycle
 import UnixSignals
 
 /// Assembles core, storage and listeners and runs them in one `ServiceGroup` until a signal

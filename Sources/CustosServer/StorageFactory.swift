@@ -1,4 +1,4 @@
-import CustosCore
+package import CustosCore
 
 /// Opens the physical storage a configuration names.
 package enum StorageFactory {

@@ -2,7 +2,7 @@ import CustosCore
 import Hummingbird
 import HummingbirdCore
 import Logging
-import NIOCore
+package import NIOCore
 import NIOHTTP1
 
 /// One listener's HTTP application, assembled one way for the listener and for the in-process

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Finds executables built with the package (`custos`, plugins) from inside a test process.
 package enum BuildProducts {

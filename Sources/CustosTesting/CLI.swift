@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// Runs the built `custos` CLI as a child process, as a user would from a shell.

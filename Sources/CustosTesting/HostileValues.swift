@@ -1,6 +1,6 @@
 import CustosCore
-import Foundation
-import SeededRandom
+package import Foundation
+package import SeededRandom
 
 /// Values a hostile or careless client sends where a number, duration, string, list or object is
 /// expected: out-of-range and non-finite numbers, exponents, wrong types, deep nesting, control

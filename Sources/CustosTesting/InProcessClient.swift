@@ -1,7 +1,7 @@
-import CustosJSON
+package import CustosJSON
 import CustosCore
 import CustosServer
-import Foundation
+package import Foundation
 
 /// `VaultTestClient`'s requests against an `InProcessServer`: each on a connection of its own,
 /// written as an HTTP client writes it, answered as the listener answers it.

@@ -1,5 +1,5 @@
-import CustosCore
-import CustosServer
+package import CustosCore
+package import CustosServer
 import Logging
 
 /// A Custos server inside the test process: the core as `custos server` assembles it

@@ -1,5 +1,5 @@
 import CustosCore
-import Foundation
+package import Foundation
 import Synchronization
 
 /// The core's clock for tests: it only moves when told (`advance`), and sleepers wake exactly

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A real `custos server` child process, for end-to-end tests: started with any arguments,

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A directory removed when the test is done with it.
 package final class TemporaryDirectory: Sendable {

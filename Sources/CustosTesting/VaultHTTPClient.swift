@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 import VaultAPI
 
 /// What a test asks of a server over HTTP, whether it runs in this process (`InProcessClient`)

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import CustosCore
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 import NIOCore
 import NIOHTTP1
 

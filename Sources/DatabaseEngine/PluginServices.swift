@@ -1,9 +1,9 @@
-import CustosCore
+package import CustosCore
 import Foundation
-import Logging
+package import Logging
 import NIOPosix
 import PluginHost
-import ServiceLifecycle
+package import ServiceLifecycle
 
 /// Assembles the plugin catalog and the process supervisor for a server and installs the
 /// catalog's `sys/` paths into the core.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Text forms of an expiry for statements (`{{expiration}}`).
 public enum ExpirationFormat {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Encoder and decoder set up for the protocol: `Date` as RFC 3339 UTC strings. (The message
 /// types also encode their dates as RFC 3339 themselves, so any JSONEncoder produces the wire

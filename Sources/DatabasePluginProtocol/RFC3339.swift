@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// RFC 3339 timestamps as the protocol writes them: UTC, whole seconds, `Z`
 /// (`2026-11-21T06:00:00Z`). Reading also accepts fractional seconds and numeric offsets, since

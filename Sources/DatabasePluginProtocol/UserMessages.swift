@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `NewUser` params: create `username` with `password`, valid until `expiration`.
 public struct NewUserRequest: Codable, Sendable {

@@ -1,4 +1,4 @@
-import DatabasePluginProtocol
+package import DatabasePluginProtocol
 
 /// Every failure the plugin host reports. Callers switch on `code`, never on `message`; messages
 /// name the plugin and say what went wrong, and never carry params, passwords or config values.

@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// What a request asks for, independent of HTTP verbs. `LIST` and `GET ?list=true` are both `list`;
 /// `PUT` and `POST` are `update` (the ACL turns it into `create` when the target does not exist yet).

@@ -1,4 +1,4 @@
-import CustosJSON
+package import CustosJSON
 import Foundation
 
 /// A secret an engine hands out (Vault's `logical.Secret`): the core turns it into a lease whose

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// RFC 3339 in UTC with milliseconds (`2026-12-06T22:17:34.123Z`), as Vault prints token, lease and
 /// key times. Hand-written because `lookup-self` runs it on every call and an

@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// One audit record before a device formats it: values in clear. Each device renders it with its
 /// own salt and options (`AuditFormatter`), which decide what becomes `hmac-sha256:...`.

@@ -1,6 +1,6 @@
 import Crypto
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// HMAC-SHA256 with one audit device's salt, in Vault's form `hmac-sha256:<hex>`: the log keeps
 /// no secret, yet an admin who knows a value can find it (`sys/audit-hash/<path>`).

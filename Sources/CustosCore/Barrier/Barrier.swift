@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// The encryption barrier: every value stored through it is sealed with AES-256-GCM under the

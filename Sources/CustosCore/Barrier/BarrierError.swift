@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 package struct BarrierError: Error, Sendable, CustomStringConvertible {
     package enum Code: Sendable, Equatable {

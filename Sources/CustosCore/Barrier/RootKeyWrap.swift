@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 
 /// Protects the root key at rest: AES-256-GCM under the 32-byte unseal key (the one Shamir's
 /// shares rebuild), in the barrier's envelope layout with term 0 and associated data

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
-import VaultAPI
+package import VaultAPI
 
 extension Core {
     /// `sys/init`: creates keys, the root token and the initial mount table; leaves the core sealed.

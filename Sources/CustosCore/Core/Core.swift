@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 import Synchronization
 
 /// The server's core: seal state, authentication, routing to engines. No HTTP in here; the

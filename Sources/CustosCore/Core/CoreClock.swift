@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The core's one time source: token and lease expiry, lease lookups, static-role rotation,
 /// the token sweep. Injected (`CoreSettings.clock`) so tests drive time by hand

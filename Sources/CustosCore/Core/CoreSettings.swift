@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Server-wide settings the core needs (from the config file or dev mode).
 package struct CoreSettings: Sendable {

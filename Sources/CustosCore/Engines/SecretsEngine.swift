@@ -1,5 +1,5 @@
-import CustosJSON
-import Logging
+package import CustosJSON
+package import Logging
 
 /// A logical backend mounted at a path. The core routes every request below the mount to it,
 /// with the path made relative to the mount.

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Leases whose end is decided outside the manager: a token's own lease (`auth/token/...`) is
 /// moved when the token is renewed and dropped when the token is revoked by other means (the

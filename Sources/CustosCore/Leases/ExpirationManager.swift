@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Runs every lease to its end: keeps the expiry queue, revokes on time through the mount's
 /// engine (`LeaseRevoker`), retries failures with back-off and marks leases irrevocable after

@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// One lease: a secret handed out by an engine that must be revoked when it ends. Stored as JSON
 /// through the barrier (see `LeaseStorageLayout`); `secretData` is the engine's internal data

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Where leases live in storage (logical keys, i.e. through the barrier in production).
 ///

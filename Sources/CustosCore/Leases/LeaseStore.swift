@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 package enum LeaseChange: Sendable, Equatable {
     case update(LeaseEntry, previous: LeaseEntry)

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The limits a renewal is capped by, all measured from the lease's issue time (as Vault does):
 /// the role's max TTL, the mount's tuned `max_lease_ttl` and the system maximum.

@@ -1,5 +1,5 @@
-import CustosJSON
-import Foundation
+package import CustosJSON
+package import Foundation
 
 /// A write-ahead record for crash-safe issuance: stored (`beginIssue`) before the engine creates
 /// anything external, replaced by the lease (`register` under its id) or rolled back (registered expired).

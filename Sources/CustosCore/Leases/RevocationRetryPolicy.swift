@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// How failed revocations are retried: exponential back-off from `baseDelay` doubling up to
 /// `maxDelay`, with "equal jitter" (half fixed, half random) so a failing database is not hit

@@ -1,4 +1,4 @@
-import CoreMetrics
+package import CoreMetrics
 
 /// Every metric the core records, through the swift-metrics API only: the server decides where
 /// they go (its own Prometheus registry) by handing a factory in `CoreSettings.metrics`. The

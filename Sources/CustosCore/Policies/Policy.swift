@@ -1,4 +1,4 @@
-import HCL
+package import HCL
 
 /// One `path "<pattern>" { ... }` stanza of an ACL policy.
 package struct PathRule: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Per-mount lease settings; 0 means "the system default".
 package struct MountConfig: Codable, Sendable, Equatable {

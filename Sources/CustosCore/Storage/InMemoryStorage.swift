@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A storage backend in process memory, for unit tests and dev experiments. Listing is a linear

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A physical or logical key -> bytes map. Implemented by the SQLite and in-memory backends, by
 /// the encrypting `Barrier` and by `StorageView` (a prefix-restricted window on another backend).

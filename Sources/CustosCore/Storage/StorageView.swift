@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A backend restricted to the keys under `prefix` of another backend. Engines get the view
 /// `logical/<mount-uuid>/` of the barrier and see keys relative to it.

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A token as stored: never the token itself, only its salted hash is the storage key.
 package struct TokenEntry: Codable, Sendable, Equatable {

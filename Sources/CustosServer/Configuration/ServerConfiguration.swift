@@ -1,4 +1,4 @@
-import CustosCore
+package import CustosCore
 
 /// The server's settings, from a config file in Vault's shape or from dev mode.
 package struct ServerConfiguration: Sendable, Equatable {

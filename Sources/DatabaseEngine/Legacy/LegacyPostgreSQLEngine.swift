@@ -1,6 +1,6 @@
-import CustosCore
+package import CustosCore
 import Foundation
-import PluginHost
+package import PluginHost
 
 /// Vault's pre-0.7 `postgresql` secrets engine, so that its documentation runs as written:
 /// `config/connection`, `config/lease`, `roles/<name>` (`sql`, `revocation_sql`) and

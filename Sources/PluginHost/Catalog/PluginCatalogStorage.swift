@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// The catalog's persistence: bytes by key. The core adapts its encrypted barrier to this, so the

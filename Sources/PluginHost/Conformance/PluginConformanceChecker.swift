@@ -1,7 +1,7 @@
-import DatabasePluginProtocol
+package import DatabasePluginProtocol
 import Foundation
-import Logging
-import NIOCore
+package import Logging
+package import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)

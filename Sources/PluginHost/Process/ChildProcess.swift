@@ -1,6 +1,6 @@
-import CPosixSpawn
+package import CPosixSpawn
 import Foundation
-import NIOCore
+package import NIOCore
 import Synchronization
 
 #if canImport(Glibc)

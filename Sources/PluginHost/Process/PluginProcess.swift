@@ -1,6 +1,6 @@
-import DatabasePluginProtocol
-import Logging
-import NIOCore
+package import DatabasePluginProtocol
+package import Logging
+package import NIOCore
 import NIOPosix
 import Synchronization
 

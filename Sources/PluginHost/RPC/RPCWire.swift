@@ -1,6 +1,6 @@
-import DatabasePluginProtocol
+package import DatabasePluginProtocol
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// What the host reads of every response line before handing it to the caller: enough to match
 /// it to a call and to tell a valid response from garbage. The caller decodes `result` itself,

@@ -1,4 +1,4 @@
-import DatabasePluginProtocol
+package import DatabasePluginProtocol
 import Synchronization
 
 /// The last config each connection was initialised with, per plugin: what a restarted plugin is

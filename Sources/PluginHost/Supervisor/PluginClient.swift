@@ -1,4 +1,4 @@
-import DatabasePluginProtocol
+package import DatabasePluginProtocol
 
 /// Typed calls to one plugin (by catalog name) through the supervisor. Remembers each
 /// connection's config so a restarted plugin is re-initialised (verifyConnection false) before

@@ -1,7 +1,7 @@
 import DatabasePluginProtocol
-import Logging
-import NIOCore
-import NIOPosix
+package import Logging
+package import NIOCore
+package import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CoreMetrics
+package import CoreMetrics
 
 /// Timing, environment and metrics policy of the plugin supervisor.
 package struct PluginSupervisorConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import struct Foundation.Date
+package import struct Foundation.Date
 
 extension CronSchedule {
     /// How far ahead `next(after:)` looks: through the end of the start year

@@ -1,4 +1,4 @@
-import struct Foundation.Date
+package import struct Foundation.Date
 
 /// A static role's `rotation_schedule`: a standard 5-field cron expression
 /// (`minute hour day-of-month month day-of-week`) evaluated in UTC at minute

@@ -1,4 +1,4 @@
-import struct Foundation.Date
+package import struct Foundation.Date
 
 /// When a static role's password rotates, following Vault's database engine
 /// (`staticAccount.NextRotationTime`, `IsInsideRotationWindow`, `ShouldRotate`
