@@ -1,4 +1,4 @@
-import CustosCore
+package import CustosCore
 
 /// Runs `body` while `host` runs, as the server's service group runs it; the host is cancelled
 /// (as at graceful shutdown) once `body` returns.

@@ -1,6 +1,6 @@
 package import CustosJSON
 package import Foundation
-import VaultAPI
+package import VaultAPI
 
 /// What a test asks of a server over HTTP, whether it runs in this process (`InProcessClient`)
 /// or as a child process (`VaultTestClient`): so a check written once runs against either.

@@ -1,4 +1,4 @@
-import CustosJSON
+package import CustosJSON
 
 /// Vault's `auth` block: what a token creation, renewal or login answers, in Vault's field
 /// order. The server fills every field (building it from a token is the core's); the CLI reads

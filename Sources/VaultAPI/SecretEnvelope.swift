@@ -1,4 +1,4 @@
-import CustosJSON
+package import CustosJSON
 
 /// Vault's response envelope, the shape every logical path answers with, in Vault's field
 /// order. `Payload` is the `data`, `Auth` the `auth` block: the server encodes its own values

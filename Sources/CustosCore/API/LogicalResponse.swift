@@ -1,4 +1,4 @@
-import VaultAPI
+package import VaultAPI
 
 /// What a path answers. The HTTP layer wraps `data` in Vault's envelope
 /// (`request_id`, `lease_id`, `data`, `warnings`, ...), or sends it bare for the few

@@ -1,4 +1,4 @@
-import CustosJSON
+package import CustosJSON
 /// The policies of one token compiled into indexes that answer "what may this token do on this
 /// path" without scanning rules: an exact-path hash map, a byte trie for `*` prefixes and a
 /// segment trie for `+` patterns. Among the non-exact matches only the highest-priority pattern
