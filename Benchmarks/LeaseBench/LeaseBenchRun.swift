@@ -33,7 +33,7 @@ struct LeaseBenchRun {
         // The manager's work runs in a host, as in the server's service group.
         let tasks = BackgroundTaskHost()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await tasks.run() }
+            group.addTask(priority: .high) { await tasks.run() }
             defer { group.cancelAll() }
             return try await measure(tasks: tasks, populateSeconds: populateSeconds)
         }

@@ -98,7 +98,7 @@ let catalog = try PluginCatalog(
 // Plugin launches run in a background task host, as in the server.
 let background = BackgroundTaskHost()
 async let backgroundRun: Void = background.run()
-let supervisor = PluginSupervisor(launchSpecs: catalog, logger: logger, runInBackground: background.submit)
+let supervisor = PluginSupervisor(launchSpecs: catalog, logger: logger, runInBackground: background.submitter)
 let client = supervisor.client(for: "bench")
 let info = try await client.info()
 _ = try await client.initialize(

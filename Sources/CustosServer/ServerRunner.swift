@@ -54,18 +54,15 @@ package struct ServerRunner: Sendable {
             ready.rootToken = keys.rootToken
         }
 
-        // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
         // The core's background work first: the group shuts services down in reverse order, so
         // it stops after the listeners whose requests hand it work.
         var services: [any Service] = [core.backgroundTasks, auditReopen]
+        // Extensions come after dev mode's unseal: they may need the storage (dev plugin registration).
         for install in extensions { services += try await install(core) }
-        // After the extensions: the `database` engine kind comes with the plugin host.
-        if let url = dev?.databaseURL, let token = ready.rootToken {
-            try await DevDatabase.configure(core: core, rootToken: token, url: url)
-        }
 
-        // Announce readiness once every listener is bound.
+        // Announce readiness once every listener is bound and dev mode's database is configured.
         let bound = BoundListeners(expected: configuration.listeners.count)
+        let setUp = DevSetUp()
         let devReady = ready
         // Listeners come last: a graceful shutdown stops them first (the group goes in reverse
         // order), so no request is still running when the extensions' services stop.
@@ -81,7 +78,7 @@ package struct ServerRunner: Sendable {
             let application = assembled.application(listener: listener, maxConnections: cap, logger: logger)
             services.append(try HTTPListener.make(application: application, listener: listener, logger: logger) { port in
                 let address = "\(listener.scheme)://\(listener.host.contains(":") ? "[\(listener.host)]" : listener.host):\(port)"
-                if let all = await bound.add(address) {
+                if let all = await bound.add(address), await setUp.succeeded() {
                     var announced = devReady
                     announced.addresses = all
                     await onReady(announced)
@@ -94,12 +91,46 @@ package struct ServerRunner: Sendable {
             logger: logger
         ))
         do {
-            try await group.run()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                // High: the background hosts' loops hand work on at once (each job has its own
+                // priority; expiry runs at background priority).
+                tasks.addTask(priority: .high) { try await group.run() }
+                // While the group runs: configuring the dev database calls its plugin, whose launch
+                // is work of the plugin side's background host, one of the group's services. The
+                // `database` engine kind came with the extensions.
+                do {
+                    if let url = dev?.databaseURL, let token = ready.rootToken {
+                        try await DevDatabase.configure(core: core, rootToken: token, url: url)
+                    }
+                    await setUp.finish(succeeded: true)
+                } catch {
+                    await setUp.finish(succeeded: false)
+                    throw error
+                }
+                try await tasks.waitForAll()
+            }
         } catch {
             await core.sealNow()
             throw error
         }
         await core.sealNow()
+    }
+}
+
+/// Whether dev mode's set-up after the start (its database) is done, and went well.
+private actor DevSetUp {
+    private var outcome: Bool?
+    private var waiters: [CheckedContinuation<Bool, Never>] = []
+
+    func finish(succeeded: Bool) {
+        outcome = succeeded
+        for waiter in waiters { waiter.resume(returning: succeeded) }
+        waiters = []
+    }
+
+    func succeeded() async -> Bool {
+        if let outcome { return outcome }
+        return await withCheckedContinuation { waiters.append($0) }
     }
 }
 

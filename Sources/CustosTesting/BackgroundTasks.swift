@@ -6,7 +6,7 @@ package func withBackgroundTasks<T: Sendable>(
     _ host: BackgroundTaskHost, _ body: () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await host.run() }
+        group.addTask(priority: .high) { await host.run() }
         defer { group.cancelAll() }
         return try await body()
     }
@@ -16,7 +16,7 @@ extension BackgroundTaskHost {
     /// For a test whose core outlives any one scope (a fixture made in one call and used in the
     /// next): runs the host in a task of its own, which waits for work until the process ends.
     package func runDetachedForTesting() {
-        Task { await self.run() }
+        Task(priority: .high) { await self.run() }
     }
 
     /// A host already running as `runDetachedForTesting()` runs it.

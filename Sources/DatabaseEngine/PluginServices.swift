@@ -51,7 +51,7 @@ package enum PluginServices {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: Logger(label: "custos.plugins"),
             isPaused: { [weak core] in core?.isSealed ?? true },
-            runInBackground: tasks.submit
+            runInBackground: tasks.submitter
         )
         core.observeSeal {
             await supervisor.stopAll()

@@ -119,7 +119,7 @@ import Testing
         let catalog = try PluginCatalog(storage: InMemoryPluginCatalogStorage(), pluginDirectory: directory.path)
         try await catalog.register(try entry("plugin", sha256: String(repeating: "0", count: 64)))
         let supervisor = PluginSupervisor(
-            launchSpecs: catalog, runInBackground: BackgroundTaskHost.runningForTesting().submit)
+            launchSpecs: catalog, runInBackground: BackgroundTaskHost.runningForTesting().submitter)
         let error = try await #require(throws: PluginHostError.self) {
             _ = try await supervisor.client(for: "p").info()
         }

@@ -27,7 +27,7 @@ import Glibc
         configuration.handshakeTimeout = .seconds(2)
         let supervisor = PluginSupervisor(
             launchSpecs: catalog, configuration: configuration,
-            runInBackground: BackgroundTaskHost.runningForTesting().submit)
+            runInBackground: BackgroundTaskHost.runningForTesting().submitter)
         let error = await #expect(throws: PluginHostError.self) {
             _ = try await supervisor.process(for: "hang", patience: .zero)
         }

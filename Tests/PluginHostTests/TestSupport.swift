@@ -89,7 +89,7 @@ struct HostFixture {
         supervisor = PluginSupervisor(
             launchSpecs: catalog, configuration: configuration,
             logger: Logger(label: "test.plugins") { label in CapturingLogHandler(logs: logs) }, isPaused: isPaused,
-            runInBackground: background.submit)
+            runInBackground: background.submitter)
     }
 
     /// Registers the test plugin as `name` with the given environment.

@@ -48,7 +48,7 @@ import Glibc
             PluginCatalogEntry(name: "swapped", command: "plugin", sha256: FileChecksum.sha256Hex(ofFileAt: plugin)))
         let supervisor = PluginSupervisor(
             launchSpecs: catalog, logger: Logger(label: "test.swap") { _ in SwiftLogNoOpLogHandler() },
-            runInBackground: BackgroundTaskHost.runningForTesting().submit)
+            runInBackground: BackgroundTaskHost.runningForTesting().submitter)
 
         let swapper = Swapper(path: plugin, good: good, evil: evil)
         let thread = Thread { swapper.run() }

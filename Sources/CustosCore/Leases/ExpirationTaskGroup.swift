@@ -52,7 +52,10 @@ final class ExpirationTaskGroup: Sendable {
             return true
         }
         guard submit else { return }
-        if !host.submit({ await self.run() }) { end.finish() }
+        // The runner only hands jobs to the group; each job runs at its own priority. It runs high,
+        // whatever the host's priority, or every job would wait twice behind the server's other
+        // work before it starts.
+        if !host.submit(priority: .high, { await self.run() }) { end.finish() }
     }
 
     private func run() async {

@@ -39,6 +39,8 @@ extension ExpiryStateMachine {
     func isLeftByCrash(_ record: PendingIssue) -> Bool { !localPending.contains(record.id) }
 
     mutating func finishRestore(_ result: Result<LeaseRestoreReport, LeaseError>) {
+        localPending.subtract(endedBeforeRestore)
+        endedBeforeRestore = []
         switch result {
         case .success(let report): restore = .finished(report)
         case .failure(let error): restore = .failed(error)

@@ -22,8 +22,11 @@ struct ExpiryStateMachine: Sendable {
     private(set) var claimed: Set<String> = []
     /// Force-revoked while claimed: the holder deletes the lease instead of saving it.
     private(set) var dropped: Set<String> = []
-    /// Write-ahead records begun by this process: restore must not roll them back.
-    private(set) var localPending: Set<String> = []
+    /// Write-ahead records begun by this process: restore must not roll them back. Until the
+    /// restore has finished, an id stays here after its issue ends (`endedBeforeRestore`): the
+    /// restore may have read the record from storage before the issue completed it.
+    var localPending: Set<String> = []
+    var endedBeforeRestore: Set<String> = []
 
     // Expiry pipeline (ExpiryStateMachine+Pipeline.swift).
     var backlog: [ExpirationQueue.Entry] = []
@@ -87,7 +90,12 @@ struct ExpiryStateMachine: Sendable {
     }
 
     mutating func beginPending(_ id: String) { localPending.insert(id) }
-    mutating func endPending(_ id: String) { localPending.remove(id) }
+    mutating func endPending(_ id: String) {
+        switch restore {
+        case .finished, .failed: localPending.remove(id)
+        case .notStarted, .running: endedBeforeRestore.insert(id)
+        }
+    }
 
     // MARK: Wake-ups
 

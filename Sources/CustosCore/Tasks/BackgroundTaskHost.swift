@@ -12,8 +12,13 @@ import Synchronization
 package final class BackgroundTaskHost: Service, Sendable {
     package typealias Work = @Sendable () async -> Void
 
+    private struct Job {
+        var priority: TaskPriority?
+        var work: Work
+    }
+
     private struct State {
-        var pending: [Work] = []
+        var pending: [Job] = []
         var isAccepting = true
         /// `run()` waiting for work.
         var idle: CheckedContinuation<Void, Never>?
@@ -23,13 +28,13 @@ package final class BackgroundTaskHost: Service, Sendable {
 
     package init() {}
 
-    /// Runs `work` as a child of `run()`; work submitted before `run()` starts waits for it.
-    /// False once the host has shut down: the work will never run.
+    /// Runs `work` as a child of `run()`, at `priority` (else the host's); work submitted before
+    /// `run()` starts waits for it. False once the host has shut down: the work will never run.
     @discardableResult
-    package func submit(_ work: @escaping Work) -> Bool {
+    package func submit(priority: TaskPriority? = nil, _ work: @escaping Work) -> Bool {
         let (accepted, idle) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             guard state.isAccepting else { return (false, nil) }
-            state.pending.append(work)
+            state.pending.append(Job(priority: priority, work: work))
             defer { state.idle = nil }
             return (true, state.idle)
         }
@@ -37,27 +42,35 @@ package final class BackgroundTaskHost: Service, Sendable {
         return accepted
     }
 
+    /// `submit` as a function value, for a module that does not know this type (the plugin host).
+    package var submitter: @Sendable (@escaping Work) -> Bool {
+        { work in self.submit(work) }
+    }
+
+    /// Run it at high priority (the server runs its service group so): the loop only hands work
+    /// to the group, and behind a busy process's other work it could wait seconds to start an
+    /// unseal's expiry work. Each job runs at its own priority, else the host's.
     package func run() async {
         await withDiscardingTaskGroup { group in
             await withGracefulShutdownHandler {
                 while let batch = await nextBatch() {
-                    for work in batch { group.addTask(operation: work) }
+                    for job in batch { group.addTask(priority: job.priority, operation: job.work) }
                 }
             } onGracefulShutdown: {
                 self.close()
             }
             // Shut down: every child is cancelled, and what was handed in meanwhile runs cancelled.
             group.cancelAll()
-            for work in state.withLock({ state in defer { state.pending = [] }; return state.pending }) {
-                group.addTask(operation: work)
+            for job in state.withLock({ state in defer { state.pending = [] }; return state.pending }) {
+                group.addTask(priority: job.priority, operation: job.work)
             }
         }
     }
 
     /// The work handed in since the last call, waiting for some; nil once closed.
-    private func nextBatch() async -> [Work]? {
+    private func nextBatch() async -> [Job]? {
         while true {
-            let batch = state.withLock { state -> [Work]? in
+            let batch = state.withLock { state -> [Job]? in
                 guard state.isAccepting else { return nil }
                 defer { state.pending = [] }
                 return state.pending

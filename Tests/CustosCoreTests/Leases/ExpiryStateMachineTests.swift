@@ -239,6 +239,22 @@ import Testing
         #expect(!machine.isIdle(now: Self.at(1)))
     }
 
+    @Test func anIssueThatEndsWhileTheRestoreRunsIsNotRolledBackByIt() {
+        var machine = Self.machine()
+        let record = PendingIssue(id: "m/fresh", mountAccessor: "m", tokenAccessor: nil, createdTime: Self.start, secretData: .null)
+        machine.beginPending(record.id)
+        let started = machine.startRestore()
+        #expect(started)
+        // The restore read the record from storage; then the issue stored its lease.
+        machine.endPending(record.id)
+        #expect(!machine.isLeftByCrash(record), "its lease is live: rolling it back would revoke a credential just handed out")
+        machine.finishRestore(.success(LeaseRestoreReport(queued: 0, alreadyDue: 0, rolledBack: 0, duration: .zero)))
+        #expect(machine.localPending.isEmpty)
+        machine.beginPending("m/later")
+        machine.endPending("m/later")
+        #expect(machine.localPending.isEmpty, "after the restore an ended issue is forgotten at once")
+    }
+
     @Test func stoppedTakesNoWork() {
         var machine = Self.machine()
         _ = machine.schedule("m/a", at: Self.ms(1))
