@@ -50,16 +50,6 @@ struct DatabaseEngineEndToEndTests {
             return (try #require(data["username"]?.stringValue), try #require(data["password"]?.stringValue),
                     try #require(response.json?["lease_id"]?.stringValue), duration)
         }
-
-        /// Awaits a database event (a role dropped by an expiry) with a generous deadline.
-        func eventually(_ what: String, within seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try await condition() { return }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            Issue.record("timed out waiting for \(what)")
-        }
     }
 
     @Test func aConnectionThatDoesNotWorkIsNotStoredAndNoPasswordIsShown() async throws {
@@ -126,7 +116,7 @@ struct DatabaseEngineEndToEndTests {
         ]).status == 204)
         let short = try await setup.creds("short")
         #expect(short.duration == 2)
-        try await setup.eventually("the expired role to be dropped") { try await !setup.pg.roleExists(short.username) }
+        try await DatabaseClients.eventually("the expired role to be dropped") { try await !setup.pg.roleExists(short.username) }
 
         // A token's credentials go with the token.
         let policy = #"path "database/creds/readonly" { capabilities = ["read"] }"#

@@ -110,7 +110,7 @@ struct DatabaseStaticRoleEndToEndTests {
             "db_name": "pg", "username": .string(user), "rotation_period": "5s",
         ]).status == 204)
         let first = try #require(try await Self.currentPasswordLogsIn(setup.client, setup.pg, "fast", user))
-        try await setup.eventually("a scheduled rotation", within: 30) {
+        try await DatabaseClients.eventually("a scheduled rotation", within: 30) {
             try await Self.staticCreds(setup.client, "fast").password != first
         }
         #expect(try await setup.pg.canLogIn(user, first) == false)
