@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosCore
 import CustosJSON
 import DatabasePluginProtocol
 import Foundation
@@ -194,9 +195,22 @@ struct PluginCheckCommand: AsyncParsableCommand {
     @Option(name: [.customLong("format", withSingleDash: true), .customLong("format")], help: "Output format: table or json.")
     var format: String?
 
+    @Option(
+        name: [.customLong("timeout", withSingleDash: true), .customLong("timeout")],
+        help: "How long one call or the plugin's start-up may take (default 10s, at most 1h)."
+    )
+    var timeout: String?
+
     @Argument(help: "Path to the plugin executable.") var path: String
 
     func run() async throws {
+        var callTimeout: Duration?
+        if let timeout {
+            guard let parsed = try? VaultDuration(parsing: timeout), parsed.seconds > 0, parsed.seconds <= 3600 else {
+                throw CommandFailure.usage("--timeout must be a duration between 1s and 1h, e.g. 30s")
+            }
+            callTimeout = .seconds(parsed.seconds)
+        }
         var pluginConfig: PluginConfig?
         if let config {
             guard let data = config.data(using: .utf8),
@@ -213,6 +227,7 @@ struct PluginCheckCommand: AsyncParsableCommand {
         logger.logLevel = .error
         var checker = PluginConformanceChecker(executablePath: executable, config: pluginConfig, logger: logger)
         checker.creationStatements = creationStatements
+        if let callTimeout { checker.callTimeout = callTimeout }
         let results = await checker.run()
         let failed = results.filter { !$0.passed }
         if format == "json" {

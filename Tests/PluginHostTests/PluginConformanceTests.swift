@@ -14,6 +14,10 @@ import Testing
         return hasPython && FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    /// An interpreter's start-up on a loaded machine can take seconds; the checks are about
+    /// behaviour, so they get a generous bound.
+    fileprivate static let pythonStartUpBound: Duration = .seconds(60)
+
     @Test func testPluginPassesEveryCheck() async throws {
         let checker = PluginConformanceChecker(executablePath: try TestProducts.testPluginPath(), config: testConfig)
         let results = await checker.run()
@@ -49,7 +53,8 @@ import Testing
     @Test(.enabled(if: pythonExample != nil, "the Python example plugin or python3 is missing"))
     func pythonExamplePassesWithoutConfig() async throws {
         let script = try #require(Self.pythonExample)
-        let checker = PluginConformanceChecker(executablePath: "/usr/bin/env", arguments: ["python3", script])
+        var checker = PluginConformanceChecker(executablePath: "/usr/bin/env", arguments: ["python3", script])
+        checker.callTimeout = Self.pythonStartUpBound
         let results = await checker.run()
         for result in results where !result.passed { Issue.record("\(result)") }
         #expect(results.count == 6)
@@ -63,9 +68,10 @@ extension PluginConformanceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-python-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let checker = PluginConformanceChecker(
+        var checker = PluginConformanceChecker(
             executablePath: "/usr/bin/env", arguments: ["python3", script],
             config: ["path": .string(directory.appendingPathComponent("users.sqlite").path)])
+        checker.callTimeout = Self.pythonStartUpBound
         let results = await checker.run()
         for result in results where !result.passed { Issue.record("\(result)") }
         #expect(results.count == 12)

@@ -21,7 +21,10 @@ package struct PluginConformanceChecker: Sendable {
     /// The role's creation statements for the life-cycle checks (SQL plugins need some; empty
     /// means the plugin's defaults).
     package var creationStatements: [String] = []
+    /// How long a call may take; also bounds a start-up (the handshake, the run-by-hand refusal),
+    /// which an interpreter on a busy machine can make slow.
     package var callTimeout: Duration = .seconds(10)
+    /// The protocol's bound on a clean exit after stdin closes (the host kills after it).
     package var exitGrace: Duration = .seconds(5)
     package var logger: Logger
     package var eventLoopGroup: any EventLoopGroup
@@ -236,8 +239,9 @@ package struct PluginConformanceChecker: Sendable {
             return fail(name, error)
         }
         close(child.stdinFD)
-        // stdout/stderr stay open until it exits so its notice never hits a closed pipe.
-        let killer = child.exit.eventLoop.scheduleTask(in: .nanoseconds(exitGrace.nanoseconds)) { child.kill() }
+        // stdout/stderr stay open until it exits so its notice never hits a closed pipe. The
+        // refusal comes at start-up, so the start-up bound applies, not the shutdown grace.
+        let killer = child.exit.eventLoop.scheduleTask(in: .nanoseconds(callTimeout.nanoseconds)) { child.kill() }
         let status = try? await child.exit.get()
         killer.cancel()
         close(child.stdoutFD)
@@ -246,7 +250,7 @@ package struct PluginConformanceChecker: Sendable {
         case .exited(let code) where code != 0:
             return pass(name, "exited with status \(code)")
         case .signaled(SIGKILL):
-            return ConformanceCheckResult(name: name, passed: false, detail: "still running after \(exitGrace); killed")
+            return ConformanceCheckResult(name: name, passed: false, detail: "still running after \(callTimeout); killed")
         case .some(let status):
             return ConformanceCheckResult(name: name, passed: false, detail: "the plugin \(status)")
         case nil:
