@@ -65,17 +65,17 @@ package final class AuditBroker: Sendable {
     /// Writes `entry` to each enabled device; true when at least one of them took it (Vault's
     /// rule: one working device is enough, none is a refused request). With no device left, true
     /// only if they were disabled, not closed by a seal since `generation`.
-    func log(_ entry: AuditEntry, since generation: UInt64) -> Bool {
+    func log(_ entry: AuditEntry, since generation: UInt64) async -> Bool {
         let (devices, current) = snapshot
         guard !devices.isEmpty else { return current == generation }
-        return log(entry, to: devices)
+        return await log(entry, to: devices)
     }
 
-    func log(_ entry: AuditEntry, to devices: [EnabledAuditDevice]) -> Bool {
+    func log(_ entry: AuditEntry, to devices: [EnabledAuditDevice]) async -> Bool {
         var written = 0
         for enabled in devices {
             do {
-                try enabled.device.write(enabled.formatter.line(for: entry))
+                try await enabled.device.write(enabled.formatter.line(for: entry))
                 written += 1
             } catch {
                 logger.error("audit device failed to log", metadata: [

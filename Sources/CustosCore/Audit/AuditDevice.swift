@@ -4,10 +4,11 @@ import Glibc
 
 /// Where audit lines go. A device writes each line whole or not at all as far as it can tell,
 /// is safe to call from any number of requests at once, and never blocks them behind each other
-/// longer than one write.
+/// longer than one write. A write that can wait on something outside the process (a socket)
+/// suspends the request instead of holding one of the concurrency pool's few threads.
 package protocol AuditDevice: Sendable {
     /// Writes one line (newline included). Throws when the line may not have reached its target.
-    func write(_ line: [UInt8]) throws(AuditWriteError)
+    func write(_ line: [UInt8]) async throws(AuditWriteError)
     /// Closes and opens the target again (SIGHUP, after logrotate moved the file).
     func reopen() throws(AuditWriteError)
     /// Releases the target for good (seal, disable).

@@ -38,7 +38,7 @@ final class AuditTrail: Sendable {
     }
 
     /// The caller passed authentication and the ACL: logs the request before it is routed.
-    func logRequest(caller: RequestCaller, operation: LogicalOperation, runtime: Runtime) throws(CustosError) {
+    func logRequest(caller: RequestCaller, operation: LogicalOperation, runtime: Runtime) async throws(CustosError) {
         let (mount, clearKeys) = core.auditMount(for: state.withLock { $0.request.path }, runtime: runtime)
         let entry = state.withLock { state in
             state.auth = AuditAuth(entry: caller.entry, clientToken: clientToken, allowed: true)
@@ -50,7 +50,7 @@ final class AuditTrail: Sendable {
             state.requestLogged = true
             return AuditEntry(time: Date(), kind: .request, auth: state.auth, request: state.request)
         }
-        guard core.auditBroker.log(entry, since: generation) else { throw Self.failure }
+        guard await core.auditBroker.log(entry, since: generation) else { throw Self.failure }
     }
 
     /// Logs how the request ended and returns what the client may see.
@@ -70,7 +70,7 @@ final class AuditTrail: Sendable {
         logged.auth = response.auth.map(AuditAuth.init(created:))
         if let data = response.data { logged.data = Self.json(data) }
         let entry = AuditEntry(time: Date(), kind: .response, auth: auth, request: request, response: logged)
-        if core.auditBroker.log(entry, since: generation) { return response }
+        if await core.auditBroker.log(entry, since: generation) { return response }
         // Sealed while this request ran (`sys/seal` itself): the devices are closed. An answer
         // that carries nothing may still go out, as Vault's seal answers without a response entry.
         let carriesNothing = response.data == nil && response.auth == nil && response.leaseID.isEmpty
@@ -85,14 +85,14 @@ final class AuditTrail: Sendable {
             await noteRefusal()
             let (auth, request) = state.withLock { ($0.auth, $0.request) }
             let entry = AuditEntry(time: Date(), kind: .request, auth: auth, request: request, error: message)
-            guard core.auditBroker.log(entry, since: generation) else { throw refusal(error) }
+            guard await core.auditBroker.log(entry, since: generation) else { throw refusal(error) }
         }
         let (auth, request) = state.withLock { ($0.auth, $0.request) }
         let logged = AuditResponse(mount: request.mount, data: .object(["error": .string(message)]))
         let entry = AuditEntry(
             time: Date(), kind: .response, auth: auth, request: request, response: logged,
             error: "1 error occurred:\n\t* \(Self.category(error.code))\n\n")
-        guard core.auditBroker.log(entry, since: generation) else { throw refusal(error) }
+        guard await core.auditBroker.log(entry, since: generation) else { throw refusal(error) }
     }
 
     /// An error that could not be logged: Vault's internal error, unless the core sealed meanwhile

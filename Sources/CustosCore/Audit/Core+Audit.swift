@@ -64,7 +64,7 @@ extension Core {
                 time: Date(), kind: .request, auth: AuditAuth(),
                 request: AuditRequest(id: UUID().uuidString.lowercased(), operation: .update, path: "sys/audit/test"))
             do {
-                try device.device.write(device.formatter.line(for: test))
+                try await device.device.write(device.formatter.line(for: test))
             } catch {
                 device.device.close()
                 throw CustosError.badRequest("audit backend failed test message: \(error)")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -8,6 +9,10 @@ import Synchronization
 /// use and again after a failure (once per line, as Vault retries). Each send is bounded by
 /// `write_timeout` (SO_SNDTIMEO, which also bounds the TCP connect), so a stuck collector fails
 /// the request instead of hanging it.
+///
+/// The connection lives on the device's own serial queue, and requests await their line's turn
+/// there: a collector that stops reading, a slow connect or a DNS lookup then blocks that queue's
+/// thread, not the concurrency pool's (two threads on two cores, which every request needs).
 package final class SocketAuditDevice: AuditDevice {
     package enum Network: String, Sendable, Equatable {
         case tcp, unix
@@ -19,58 +24,75 @@ package final class SocketAuditDevice: AuditDevice {
         package var writeTimeoutMilliseconds: Int64
     }
 
-    private struct State {
-        var fd: Int32 = -1
-        var closed = false
-    }
-
     let configuration: Configuration
-    private let state = Mutex(State())
+    /// The connection, -1 when none. Only touched on `queue` (and in deinit, when nothing else can).
+    private let connection = Mutex<Int32>(-1)
+    private let closed = Atomic<Bool>(false)
+    private let queue = DispatchQueue(label: "custos.audit.socket")
 
     package init(_ configuration: Configuration) {
         self.configuration = configuration
     }
 
     deinit {
-        close()
+        // Queued work holds the device, so nothing is queued any more.
+        connection.withLock { fd in
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
     }
 
-    package func write(_ line: [UInt8]) throws(AuditWriteError) {
-        try state.withLock { state throws(AuditWriteError) in
-            guard !state.closed else { throw AuditWriteError("the audit device is closed") }
-            if state.fd >= 0 {
+    package func write(_ line: [UInt8]) async throws(AuditWriteError) {
+        guard !closed.load(ordering: .acquiring) else { throw AuditWriteError("the audit device is closed") }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, AuditWriteError>, Never>) in
+            queue.async {
+                continuation.resume(returning: Result { () throws(AuditWriteError) in try self.send(line) })
+            }
+        }
+        try result.get()
+    }
+
+    /// The next line connects afresh.
+    package func reopen() throws(AuditWriteError) {
+        queue.async { self.disconnect() }
+    }
+
+    /// Lines not yet sent fail; a send under way ends within its timeout, then the connection closes.
+    package func close() {
+        closed.store(true, ordering: .releasing)
+        queue.async { self.disconnect() }
+    }
+
+    /// On `queue`: sends one line, connecting first when needed, once more on a fresh connection
+    /// when the old one fails.
+    private func send(_ line: [UInt8]) throws(AuditWriteError) {
+        try connection.withLock { fd throws(AuditWriteError) in
+            guard !closed.load(ordering: .acquiring) else { throw AuditWriteError("the audit device is closed") }
+            if fd >= 0 {
                 do {
-                    try send(state.fd, line)
+                    try send(fd, line)
                     return
                 } catch {
-                    Glibc.close(state.fd)
-                    state.fd = -1
+                    Glibc.close(fd)
+                    fd = -1
                 }
             }
-            state.fd = try connect()
+            fd = try connect()
             do throws(AuditWriteError) {
-                try send(state.fd, line)
+                try send(fd, line)
             } catch {
-                Glibc.close(state.fd)
-                state.fd = -1
+                Glibc.close(fd)
+                fd = -1
                 throw error
             }
         }
     }
 
-    /// The next line connects afresh.
-    package func reopen() throws(AuditWriteError) {
-        state.withLock { state in
-            if state.fd >= 0 { Glibc.close(state.fd) }
-            state.fd = -1
-        }
-    }
-
-    package func close() {
-        state.withLock { state in
-            if state.fd >= 0 { Glibc.close(state.fd) }
-            state.fd = -1
-            state.closed = true
+    /// On `queue`.
+    private func disconnect() {
+        connection.withLock { fd in
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
         }
     }
 

@@ -81,7 +81,7 @@ package final class Core: Sendable {
             throw try await seal.isInitialized() ? CustosError.sealed : CustosError.notInitialized
         }
         let (caller, operation) = try await authorize(request, route: route, runtime: runtime)
-        try trail?.logRequest(caller: caller, operation: operation, runtime: runtime)
+        try await trail?.logRequest(caller: caller, operation: operation, runtime: runtime)
         // A use-limited token pays for the request up front; its last use revokes it afterwards.
         let use = try await runtime.tokens.consumeUse(of: caller.entry)
         guard use.allowed else { throw CustosError.permissionDenied }

@@ -182,18 +182,8 @@ struct AuditDeviceTests {
         let test = try await AuditTestCore.make()
         defer { test.cleanUp() }
         let socketPath = test.path("collector.sock")
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
+        let listener = try unixListener(at: socketPath)
         defer { close(listener) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(bound == 0 && listen(listener, 4) == 0)
 
         // The connection waits in the backlog: the device's writes land in its buffer.
         try await test.call(.update, "sys/audit/sock", try body([
