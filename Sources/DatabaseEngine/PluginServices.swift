@@ -37,6 +37,9 @@ package enum PluginServices {
                 }
             }
         }
+        // Plugin copies a crashed server left under $TMPDIR (each holds a plugin binary).
+        let stale = VerifiedExecutable.removeStale()
+        if stale > 0 { logger.info("removed plugin copies left by a server that stopped uncleanly", metadata: ["directories": "\(stale)"]) }
         let storage = CatalogStorageAdapter(storage: core.storage(prefix: "core/plugin-catalog/"))
         let catalog = try PluginCatalog(storage: storage, pluginDirectory: options.pluginDirectory, builtins: builtins)
         // Plugins hold database credentials: none runs while the core is sealed. Sealing stops them

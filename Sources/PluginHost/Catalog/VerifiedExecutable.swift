@@ -14,16 +14,25 @@ import Glibc
 /// (`/proc/<pid>/fd/N`) still loses to a write in place after the hash, and a script's interpreter
 /// opens the script again by name after exec. The copy's directory is created 0700 by mkdtemp
 /// under `$TMPDIR`, so only the server's own user can change it; it is removed once the process
-/// has exited (`remove()`, or when the last reference goes).
+/// has exited (`remove()`, or when the last reference goes). A server that dies first leaves it
+/// behind, holding nothing: `removeStale` clears such directories at the next start.
 package final class VerifiedExecutable: Sendable {
     /// The verified copy: the file to execute. It keeps the original's file name.
     package let path: String
     private let directory: String
+    /// An exclusive `flock` on the directory's owner file, held while this copy exists. The kernel
+    /// drops it when the server dies, however it dies; that is how `removeStale` tells a
+    /// directory left behind from one in use.
+    private let ownerLock: Int32
     private let removed = Mutex(false)
 
-    private init(path: String, directory: String) {
+    static let directoryPrefix = "custos-plugin-"
+    static let ownerFileName = ".custos-owner"
+
+    private init(path: String, directory: String, ownerLock: Int32) {
         self.path = path
         self.directory = directory
+        self.ownerLock = ownerLock
     }
 
     deinit {
@@ -47,15 +56,24 @@ package final class VerifiedExecutable: Sendable {
             throw PluginHostError(.commandNotExecutable, plugin: plugin, "the plugin binary is not a regular file")
         }
 
-        var template = Array((temporaryDirectory + "/custos-plugin-XXXXXX").utf8CString)
+        var template = Array((temporaryDirectory + "/" + directoryPrefix + "XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
             throw PluginHostError(
                 .spawnFailed, plugin: plugin,
                 "cannot create a private directory for the plugin binary in \(temporaryDirectory) (errno \(errno))")
         }
         let directory = String(cString: created)
+        let ownerPath = directory + "/" + ownerFileName
+        let ownerLock = open(ownerPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard ownerLock >= 0, flock(ownerLock, LOCK_EX | LOCK_NB) == 0 else {
+            let failure = errno
+            if ownerLock >= 0 { close(ownerLock) }
+            unlink(ownerPath)
+            rmdir(directory)
+            throw PluginHostError(.spawnFailed, plugin: plugin, "cannot lock the plugin's private directory (errno \(failure))")
+        }
         let name = source.split(separator: "/").last.map(String.init) ?? "plugin"
-        let executable = VerifiedExecutable(path: directory + "/" + name, directory: directory)
+        let executable = VerifiedExecutable(path: directory + "/" + name, directory: directory, ownerLock: ownerLock)
         // From here on, a failure removes the directory (through `executable`'s deinit).
         try checkExecutableFileSystem(directory, plugin: plugin)
         let actual = try executable.fill(from: input, plugin: plugin)
@@ -76,7 +94,45 @@ package final class VerifiedExecutable: Sendable {
         }
         guard first else { return }
         unlink(path)
+        unlink(directory + "/" + Self.ownerFileName)
         rmdir(directory)
+        // Last: until the directory is gone, a sweep sees it held.
+        close(ownerLock)
+    }
+
+    /// Removes the private directories that servers which died (kill -9, a crash, a power cut
+    /// for a persistent `$TMPDIR`) left behind: this user's `custos-plugin-*` directories whose
+    /// owner lock no process holds, and those without an owner file that are older than
+    /// `unownedAge` seconds (a crash between creating one and locking it). Returns how many it removed.
+    @discardableResult
+    package static func removeStale(
+        in temporaryDirectory: String = FileManager.default.temporaryDirectory.path, unownedAge: Int = 600
+    ) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
+        var removed = 0
+        for name in names where name.hasPrefix(directoryPrefix) {
+            let directory = temporaryDirectory + "/" + name
+            var info = stat()
+            // Only real directories of this user: `$TMPDIR` is shared, and its sticky bit keeps
+            // others from renaming ours, so what is checked here is what gets removed.
+            guard lstat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else { continue }
+            let owner = open(directory + "/" + ownerFileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            if owner >= 0 {
+                defer { close(owner) }
+                guard flock(owner, LOCK_EX | LOCK_NB) == 0 else { continue }
+                // The lock is free because its holder just removed the directory, and a new
+                // launch may have made one of the same name since: only the file locked counts.
+                var locked = stat()
+                var current = stat()
+                guard fstat(owner, &locked) == 0, lstat(directory + "/" + ownerFileName, &current) == 0,
+                      locked.st_ino == current.st_ino, locked.st_dev == current.st_dev else { continue }
+            } else {
+                let age = time(nil) - info.st_mtim.tv_sec
+                guard age > unownedAge else { continue }
+            }
+            if (try? FileManager.default.removeItem(atPath: directory)) != nil { removed += 1 }
+        }
+        return removed
     }
 
     /// Writes the copy (owner read and execute only) from `input`; returns the SHA-256 of what it wrote.

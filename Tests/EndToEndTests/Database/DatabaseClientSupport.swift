@@ -70,10 +70,24 @@ struct PersistentDatabaseServer {
     var client: VaultTestClient
     let unsealKey: String
 
+    /// The server's own `$TMPDIR`, where its plugins' private copies live.
+    var temporaryDirectory: URL { directory.url.appendingPathComponent("tmp") }
+
+    /// The plugin copies in the server's `$TMPDIR`.
+    func pluginCopies() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path).filter { $0.hasPrefix("custos-plugin-") })
+    }
+
+    private static func startServer(config: URL, in directory: TemporaryDirectory) async throws -> ServerProcess {
+        let temporary = directory.url.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        return try await ServerProcess.start(arguments: ["server", "-config", config.path], environment: ["TMPDIR": temporary.path])
+    }
+
     static func start() async throws -> PersistentDatabaseServer {
         let directory = try TemporaryDirectory()
         let config = try persistentConfig(in: directory)
-        let server = try await ServerProcess.start(config: config)
+        let server = try await startServer(config: config, in: directory)
         var client = VaultTestClient(address: server.address)
         let initialised = try await client.request("PUT", "sys/init", json: ["secret_shares": 1, "secret_threshold": 1], useToken: false)
         let key = try #require(initialised.json?["keys"]?.testStrings.first, "\(initialised.text)")
@@ -86,7 +100,7 @@ struct PersistentDatabaseServer {
     /// `kill -9`, then a new server process on the same storage, unsealed.
     mutating func crashAndRestart() async throws {
         await server.kill()
-        server = try await ServerProcess.start(config: config)
+        server = try await Self.startServer(config: config, in: directory)
         client.address = server.address
         let unsealed = try await client.request("PUT", "sys/unseal", json: ["key": .string(unsealKey)], useToken: false)
         #expect(unsealed.json?["sealed"] == .bool(false), "\(unsealed.text)")

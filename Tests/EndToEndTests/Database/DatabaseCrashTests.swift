@@ -96,8 +96,12 @@ struct DatabaseCrashTests {
         // Rotations back to back; the crash lands in the middle of one of them.
         try await DatabaseClients.eventually("three rotations") { completed.count.load(ordering: .relaxed) >= 3 }
         #expect(try await pg.canLogIn(root.name, root.password) == false)
+        let copiesBeforeTheCrash = try server.pluginCopies()
+        #expect(!copiesBeforeTheCrash.isEmpty, "the running plugin's private copy")
         try await server.crashAndRestart()
         await rotations.value
+        // The killed server's plugin copies are gone: the new server cleared them as it started.
+        #expect(try server.pluginCopies().isDisjoint(with: copiesBeforeTheCrash))
         print("kill -9 during rotate-root: \(completed.count.load(ordering: .relaxed)) rotations acknowledged")
 
         // Whatever password the database holds now, Custos knows it.
