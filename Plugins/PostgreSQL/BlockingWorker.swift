@@ -20,7 +20,7 @@ final class BlockingWorker: @unchecked Sendable {
         _ body: @escaping @Sendable () throws(Failure) -> Result
     ) async throws(Failure) -> Result {
         let outcome: Swift.Result<Result, Failure> = await withCheckedContinuation { continuation in
-            enqueue {
+            submit {
                 do throws(Failure) {
                     continuation.resume(returning: .success(try body()))
                 } catch {
@@ -39,7 +39,8 @@ final class BlockingWorker: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func enqueue(_ job: @escaping () -> Void) {
+    /// Queues `job` behind the others without waiting for it.
+    func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         guard !finished else {
             // The thread is gone: run here rather than never (only reachable through a bug; the

@@ -43,14 +43,12 @@ final class PooledConnection: @unchecked Sendable {
         return try await worker.run { () throws(Failure) -> Result in try body(connection.connection) }
     }
 
-    /// Closes the connection on its thread, then ends the thread.
+    /// Closes the connection on its thread, then ends the thread; returns at once (the close
+    /// goes after any job still queued, and nobody waits for it).
     func close() {
         let box = ConnectionBox(connection)
-        let worker = self.worker
-        Task.detached {
-            await worker.run { box.close() }
-            worker.stop()
-        }
+        worker.submit { box.close() }
+        worker.stop()
     }
 
     deinit {
