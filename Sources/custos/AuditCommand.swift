@@ -46,7 +46,7 @@ struct AuditEnableCommand: AsyncParsableCommand {
           help: "Mark the device local-only (not replicated).")
     var local = false
 
-    @Argument(help: "The device type: file or socket.")
+    @Argument(help: "The device type: file, socket or syslog.")
     var type: String?
 
     @Argument(help: "The device's options as K=V.")

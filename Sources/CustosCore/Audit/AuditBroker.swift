@@ -8,10 +8,14 @@ struct EnabledAuditDevice: Sendable {
     let device: any AuditDevice
     let formatter: AuditFormatter
 
-    /// Builds the device a table row describes, its file or socket not yet tried when `open` is
-    /// false (at unseal, where a broken target must not keep the core sealed).
-    static func make(_ entry: AuditDeviceEntry, salt: Data, open: Bool) throws(CustosError) -> EnabledAuditDevice {
-        let (kind, formatter) = try AuditDeviceOptions.parse(type: entry.type, options: entry.options, hasher: AuditHasher(salt: salt))
+    /// Builds the device a table row describes, its file or syslog socket not yet tried when
+    /// `open` is false (at unseal, where a broken target must not keep the core sealed).
+    static func make(
+        _ entry: AuditDeviceEntry, salt: Data, open: Bool,
+        syslogSocketPaths: [String] = SyslogAuditDevice.Configuration.defaultSocketPaths
+    ) throws(CustosError) -> EnabledAuditDevice {
+        let (kind, formatter) = try AuditDeviceOptions.parse(
+            type: entry.type, options: entry.options, hasher: AuditHasher(salt: salt), syslogSocketPaths: syslogSocketPaths)
         let device: any AuditDevice
         switch kind {
         case .file(let target, let mode):
@@ -26,6 +30,16 @@ struct EnabledAuditDevice: Sendable {
             }
         case .socket(let configuration):
             device = SocketAuditDevice(configuration)
+        case .syslog(let configuration):
+            let syslog = SyslogAuditDevice(configuration)
+            if open {
+                do {
+                    try syslog.connect()
+                } catch {
+                    throw CustosError.badRequest(SyslogAuditDevice.unreachable)
+                }
+            }
+            device = syslog
         }
         return EnabledAuditDevice(entry: entry, device: device, formatter: formatter)
     }

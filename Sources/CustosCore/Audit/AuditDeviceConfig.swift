@@ -41,15 +41,18 @@ enum AuditDeviceOptions {
     enum Kind: Sendable, Equatable {
         case file(FileAuditDevice.Target, mode: UInt32)
         case socket(SocketAuditDevice.Configuration)
+        case syslog(SyslogAuditDevice.Configuration)
     }
 
-    static let knownTypes = ["file", "socket"]
-
-    static func parse(type: String, options: [String: String], hasher: AuditHasher) throws(CustosError) -> (Kind, AuditFormatter) {
+    static func parse(
+        type: String, options: [String: String], hasher: AuditHasher,
+        syslogSocketPaths: [String] = SyslogAuditDevice.Configuration.defaultSocketPaths
+    ) throws(CustosError) -> (Kind, AuditFormatter) {
         let kind: Kind
         switch type {
         case "file": kind = try file(options)
         case "socket": kind = try socket(options)
+        case "syslog": kind = try syslog(options, socketPaths: syslogSocketPaths)
         default: throw .badRequest("unknown backend type: \"\(type)\"")
         }
         var formatter = AuditFormatter(hasher: hasher)
@@ -108,6 +111,18 @@ enum AuditDeviceOptions {
             throw .badRequest("invalid address \"\(address)\": use host:port")
         }
         return .socket(.init(network: network, address: address, writeTimeoutMilliseconds: milliseconds))
+    }
+
+    /// `facility` (default `AUTH`, any case) and `tag` (default `vault`; empty: the program's
+    /// name, as Go's syslog package does).
+    private static func syslog(_ options: [String: String], socketPaths: [String]) throws(CustosError) -> Kind {
+        let name = (options["facility"] ?? "AUTH").uppercased()
+        guard let facility = SyslogAuditDevice.facilities[name] else {
+            throw .badRequest("invalid syslog facility: \(name)")
+        }
+        var tag = options["tag"] ?? "vault"
+        if tag.isEmpty { tag = CommandLine.arguments.first ?? "custos" }
+        return .syslog(.init(facility: facility, tag: tag, socketPaths: socketPaths))
     }
 
     /// `500ms` is shorter than a second: kept in milliseconds rather than rounded down to zero.

@@ -33,12 +33,12 @@ extension Core {
                     throw CustosError(.internal, "the salt of audit device \(entry.path) is missing")
                 }
                 do {
-                    devices.append(try EnabledAuditDevice.make(entry, salt: salt, open: true))
+                    devices.append(try EnabledAuditDevice.make(entry, salt: salt, open: true, syslogSocketPaths: settings.syslogSocketPaths))
                 } catch {
                     logger.error("audit device cannot write; requests fail until it can", metadata: [
                         "path": "\(entry.path)", "error": "\(error)",
                     ])
-                    devices.append(try EnabledAuditDevice.make(entry, salt: salt, open: false))
+                    devices.append(try EnabledAuditDevice.make(entry, salt: salt, open: false, syslogSocketPaths: settings.syslogSocketPaths))
                 }
             }
             auditBroker.install(devices)
@@ -59,7 +59,7 @@ extension Core {
                 throw CustosError.badRequest("path already in use")
             }
             let salt = AuditHasher.newSalt()
-            let device = try EnabledAuditDevice.make(entry, salt: salt, open: true)
+            let device = try EnabledAuditDevice.make(entry, salt: salt, open: true, syslogSocketPaths: settings.syslogSocketPaths)
             let test = AuditEntry(
                 time: Date(), kind: .request, auth: AuditAuth(),
                 request: AuditRequest(id: UUID().uuidString.lowercased(), operation: .update, path: "sys/audit/test"))

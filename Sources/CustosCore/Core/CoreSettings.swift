@@ -13,6 +13,8 @@ package struct CoreSettings: Sendable {
     package var tokenSweepInterval: TimeInterval = 60
     /// The expiration manager's tuning (concurrency, retries).
     package var expiration = ExpirationManager.Configuration()
+    /// Where the `syslog` audit device looks for the local daemon, in order (tests use their own).
+    package var syslogSocketPaths = SyslogAuditDevice.Configuration.defaultSocketPaths
     /// Where the core's metrics go; by default nowhere (the server hands in its registry's factory).
     package var metrics = CustosMetrics()
 

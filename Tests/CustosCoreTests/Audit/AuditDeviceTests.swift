@@ -113,7 +113,7 @@ struct AuditDeviceTests {
 
         await test.core.sealNow()
         #expect(await test.failure(.read, "sys/audit") == .sealed)
-        let restarted = AuditTestCore.makeCore(test.storage, test.journal)
+        let restarted = AuditTestCore.makeCore(test.storage, test.journal, directory: test.directory)
         try await restarted.submitUnsealKey(test.keys[0])
         let after = try await restarted.handle(LogicalRequest(
             operation: .update, path: "sys/audit-hash/file", body: Data(#"{"input": "the-value"}"#.utf8), clientToken: test.root))
@@ -182,8 +182,9 @@ struct AuditDeviceTests {
         let test = try await AuditTestCore.make()
         defer { test.cleanUp() }
         let socketPath = test.path("collector.sock")
+        // Closed below, when the collector goes away (closing it twice could close another
+        // test's descriptor that got the same number).
         let listener = try unixListener(at: socketPath)
-        defer { close(listener) }
 
         // The connection waits in the backlog: the device's writes land in its buffer.
         try await test.call(.update, "sys/audit/sock", try body([

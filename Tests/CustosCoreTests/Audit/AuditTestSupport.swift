@@ -59,19 +59,22 @@ struct AuditTestCore {
     static func make() async throws -> AuditTestCore {
         let storage = InMemoryStorage()
         let journal = CredsJournal()
-        let core = makeCore(storage, journal)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-audit-\(UUID().uuidString.lowercased())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let core = makeCore(storage, journal, directory: directory)
         let result = try await core.initialize(
             shares: 1, threshold: 1,
             initialMounts: [MountEntry(path: "secret/", type: "kv"), MountEntry(path: "db/", type: "creds-test")])
         try await core.submitUnsealKey(result.keys[0])
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-audit-\(UUID().uuidString.lowercased())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return AuditTestCore(core: core, storage: storage, root: result.rootToken, keys: result.keys, journal: journal, directory: directory)
     }
 
-    static func makeCore(_ storage: InMemoryStorage, _ journal: CredsJournal) -> Core {
+    /// The `syslog` device's daemon socket is `syslog.sock` in the scratch directory.
+    static func makeCore(_ storage: InMemoryStorage, _ journal: CredsJournal, directory: URL) -> Core {
+        var settings = CoreSettings()
+        settings.syslogSocketPaths = [directory.appendingPathComponent("syslog.sock").path]
         let core = Core(
-            physical: storage, settings: CoreSettings(), engineTypes: [KVEngine.type, CredsTestEngine.type(journal)],
+            physical: storage, settings: settings, engineTypes: [KVEngine.type, CredsTestEngine.type(journal)],
             logger: Logger(label: "test"))
         core.backgroundTasks.runDetachedForTesting()
         return core
