@@ -117,7 +117,9 @@ import Testing
     }
 
     @Test func reloadLetsCallsInFlightFinish() async throws {
-        let host = try HostFixture()
+        // The grace only bounds how long a stuck plugin may take; this one exits as soon as its
+        // call is answered, which a loaded machine may delay past the default 5 s.
+        let host = try HostFixture { $0.shutdownGrace = .seconds(120) }
         let client = try await host.register("graceful")
         _ = try await client.initialize(InitializeRequest(connection: "conn", config: testConfig))
         let process = try await host.supervisor.process(for: "graceful", patience: .seconds(1))
