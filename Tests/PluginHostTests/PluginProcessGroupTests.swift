@@ -24,7 +24,8 @@ import Glibc
             PluginCatalogEntry(
                 name: "hang", command: ShellPlugin.fileName, sha256: FileChecksum.sha256Hex(ofFileAt: script.path)))
         var configuration = PluginSupervisorConfiguration()
-        configuration.handshakeTimeout = .seconds(2)
+        // The script writes its pids as it starts; the deadline leaves a loaded machine time for that.
+        configuration.handshakeTimeout = .seconds(8)
         let supervisor = PluginSupervisor(
             launchSpecs: catalog, configuration: configuration,
             runInBackground: BackgroundTaskHost.runningForTesting().submitter)
