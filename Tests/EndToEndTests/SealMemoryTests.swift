@@ -58,17 +58,20 @@ struct SealMemoryTests {
         let pid = server.pid
         var found: [String] = []
         var control = false
-        var barrierKeyFound = false
+        var barrierKeyFound: String?
         for _ in 0..<3 {
             (found, control, barrierKeyFound) = try await CoreDump.onOwnThread {
                 let dump = try CoreDump.take(of: pid, into: dir.url)
-                return (needles.filter { dump.contains($0.1) }.map(\.0), dump.contains(Data("custos".utf8)),
-                        termKeys.contains { dump.contains($0) })
+                // Where a barrier key copy sits, for the note below: which mapping, which thread.
+                let where_ = termKeys.first { dump.contains($0) }.map { dump.locate($0, pid: pid) }
+                return (needles.filter { dump.contains($0.1) }.map(\.0), dump.contains(Data("custos".utf8)), where_)
             }
             if found.isEmpty { break }
         }
         #expect(found.isEmpty, "three dumps in a row still hold: \(found)")
-        if barrierKeyFound { print("note: the dump still holds the barrier key (a thread-stack copy; see docs/operations.md)") }
+        if let barrierKeyFound {
+            print("note: the dump still holds the barrier key (see docs/operations.md):\n\(barrierKeyFound)")
+        }
         // The check can fail: the dump does hold what is not secret.
         #expect(control)
     }
@@ -98,21 +101,66 @@ struct CoreDump {
         return CoreDump(bytes: try Data(contentsOf: file, options: .alwaysMapped))
     }
 
-    /// memchr for the first byte, memcmp for the rest: fast enough over a dump of ~1 GB.
     func contains(_ needle: Data) -> Bool {
-        guard !needle.isEmpty else { return true }
-        return bytes.withUnsafeBytes { haystack in
-            needle.withUnsafeBytes { target in
-                guard let base = haystack.baseAddress, let first = target.first else { return false }
-                var offset = 0
-                while offset + target.count <= haystack.count {
-                    guard let hit = memchr(base + offset, Int32(first), haystack.count - offset - target.count + 1) else { return false }
-                    let position = base.distance(to: UnsafeRawPointer(hit))
-                    if let needleBase = target.baseAddress, memcmp(hit, needleBase, target.count) == 0 { return true }
-                    offset = position + 1
+        !offsets(of: needle, limit: 1).isEmpty
+    }
+}
+
+extension CoreDump {
+    /// Where `needle` is: for each copy, its address and the mapping that holds it (from the live
+    /// process's maps), then every thread's name and stack pointer (from gdb), so that a copy on
+    /// a thread stack names its thread.
+    func locate(_ needle: Data, pid: Int32) -> String {
+        func load<T>(_ at: Int, _: T.Type) -> T { bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: T.self) } }
+        // The core's ELF64 program headers: PT_LOAD segments map file offsets to addresses.
+        let headers = Int(load(0x20, UInt64.self)), size = Int(load(0x36, UInt16.self)), count = Int(load(0x38, UInt16.self))
+        let maps = ((try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)) ?? "").split(separator: "\n")
+        var lines: [String] = []
+        for offset in offsets(of: needle) {
+            for index in 0..<count {
+                let header = headers + index * size
+                let fileOffset = Int(load(header + 8, UInt64.self)), fileSize = Int(load(header + 32, UInt64.self))
+                guard load(header, UInt32.self) == 1, offset >= fileOffset, offset < fileOffset + fileSize else { continue }
+                let address = load(header + 16, UInt64.self) + UInt64(offset - fileOffset)
+                let mapping = maps.first { line in
+                    let range = line.prefix { $0 != " " }.split(separator: "-").compactMap { UInt64($0, radix: 16) }
+                    return range.count == 2 && address >= range[0] && address < range[1]
                 }
-                return false
+                lines.append("  0x\(String(address, radix: 16)) in \(mapping.map(String.init) ?? "an unknown mapping")")
             }
         }
+        let gdb = Process()
+        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+        gdb.arguments = ["-p", String(pid), "-batch", "-ex", "thread apply all p/x $sp"]
+        let output = Pipe()
+        gdb.standardOutput = output
+        gdb.standardError = FileHandle.nullDevice
+        if (try? gdb.run()) != nil {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            gdb.waitUntilExit()
+            lines += text.split(separator: "\n").filter { $0.hasPrefix("Thread") || $0.hasPrefix("$") }.map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// memchr for the first byte, memcmp for the rest: fast enough over a dump of ~1 GB.
+    func offsets(of needle: Data, limit: Int = 16) -> [Int] {
+        var result: [Int] = []
+        bytes.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { target in
+                guard let base = haystack.baseAddress, let needleBase = target.baseAddress, let first = target.first else { return }
+                var offset = 0
+                while offset + target.count <= haystack.count {
+                    guard let hit = memchr(base + offset, Int32(first), haystack.count - offset - target.count + 1) else { return }
+                    let position = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hit, needleBase, target.count) == 0 {
+                        result.append(position)
+                        if result.count == limit { return }
+                    }
+                    offset = position + 1
+                }
+            }
+        }
+        return result
     }
 }
