@@ -6,9 +6,11 @@ import Logging
 extension Core {
     /// The request's trail through the audit devices; nil when none is enabled, and for the
     /// paths Vault serves outside its request handling (init, unseal, seal status, health).
+    /// `sys/audit/` always has one: the device it enables logs that request's response, as in
+    /// Vault, even when it is the first.
     func auditTrail(for request: LogicalRequest, route: Route?) -> AuditTrail? {
         let (devices, generation) = auditBroker.snapshot
-        guard !devices.isEmpty, route?.auth != .unauthenticated else { return nil }
+        guard !devices.isEmpty || request.path.hasPrefix("sys/audit/"), route?.auth != .unauthenticated else { return nil }
         return AuditTrail(core: self, request: request, generation: generation)
     }
 

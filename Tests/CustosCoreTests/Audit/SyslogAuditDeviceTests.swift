@@ -53,6 +53,9 @@ struct SyslogAuditDeviceTests {
         #expect(testMessage.range(of: header, options: .regularExpression) != nil, "\(testMessage)")
         #expect(testMessage.contains(#""path":"sys/audit/test""#))
         #expect(testMessage.hasSuffix("}\n"))
+        // The enabling request's response, as OpenBao logs it to the device it enabled.
+        let enabled = try #require(receive(daemon))
+        #expect(enabled.contains(#""type":"response""#) && enabled.contains(#""path":"sys/audit/sys""#), "\(enabled)")
 
         try await test.call(.update, "secret/x", #"{"password": "to-syslog"}"#)
         let request = try #require(receive(daemon))
@@ -93,6 +96,7 @@ struct SyslogAuditDeviceTests {
         let first = try #require(receive(daemon))
         #expect(first.hasPrefix("<38>"))
         #expect(first.contains(" vault[\(getpid())]: "))
+        #expect(receive(daemon)?.contains(#""path":"sys/audit/s""#) == true)
         try await test.call(.update, "sys/audit/k", try body(["type": "syslog", "options": ["facility": "Kern"]]))
         // Each device sends every entry; the kernel facility's messages have priority 6.
         var priorities: Set<String> = []
