@@ -138,20 +138,30 @@ extension Dictionary where Key == String, Value == JSONValue {
     }
 }
 
-/// A listening Unix stream socket at `path` that accepts nothing by itself: connections wait in
-/// its backlog, and what they send waits in their buffers until the test reads.
-func unixListener(at path: String, backlog: Int32 = 64) throws -> Int32 {
-    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard listener >= 0 else { throw POSIXError(.EBADF) }
+/// A Unix socket of `type` bound at `path`.
+func boundUnixSocket(at path: String, type: Int32) throws -> Int32 {
+    let fd = socket(AF_UNIX, type | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EBADF) }
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { buffer in
         for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
     }
     let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
-    guard bound == 0, listen(listener, backlog) == 0 else {
+    guard bound == 0 else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return fd
+}
+
+/// A listening Unix stream socket at `path` that accepts nothing by itself: connections wait in
+/// its backlog, and what they send waits in their buffers until the test reads.
+func unixListener(at path: String, backlog: Int32 = 64) throws -> Int32 {
+    let listener = try boundUnixSocket(at: path, type: Int32(SOCK_STREAM.rawValue))
+    guard listen(listener, backlog) == 0 else {
         close(listener)
         throw POSIXError(.EADDRINUSE)
     }
