@@ -1,4 +1,4 @@
-/// One mount as `GET sys/mounts` (and `GET sys/mounts/:path`) shows it: encoded by the server,
+/// One mount as `GET sys/mounts` (and `GET sys/mounts/:path`, and `sys/auth` for auth methods) shows it: encoded by the server,
 /// decoded by the CLI. Properties in Vault's field order. Optional where another server may leave
 /// a field out; Custos always sends all but `options` (when empty) and `deprecation_status`.
 package struct MountInfo: Codable, Sendable, Equatable {
@@ -6,15 +6,19 @@ package struct MountInfo: Codable, Sendable, Equatable {
         package var defaultLeaseTTL: Int64?
         package var maxLeaseTTL: Int64?
         package var forceNoCache: Bool?
+        /// Auth methods only (`default-service` for the token store).
+        package var tokenType: String?
 
         enum CodingKeys: String, CodingKey {
             case defaultLeaseTTL = "default_lease_ttl", maxLeaseTTL = "max_lease_ttl", forceNoCache = "force_no_cache"
+            case tokenType = "token_type"
         }
 
-        package init(defaultLeaseTTL: Int64?, maxLeaseTTL: Int64?, forceNoCache: Bool?) {
+        package init(defaultLeaseTTL: Int64?, maxLeaseTTL: Int64?, forceNoCache: Bool?, tokenType: String? = nil) {
             self.defaultLeaseTTL = defaultLeaseTTL
             self.maxLeaseTTL = maxLeaseTTL
             self.forceNoCache = forceNoCache
+            self.tokenType = tokenType
         }
     }
 

@@ -52,6 +52,16 @@ struct CompatibilityTests {
         #expect(mounts.exitCode == 0, "\(mounts.stderr)")
         #expect(mounts.stdout.contains("kv/") && mounts.stdout.contains("secret/"))
 
+        // The token store is the one auth method; another is refused with the reason.
+        let methods = try await bao(server, ["auth", "list"])
+        #expect(methods.exitCode == 0, "\(methods.stderr)")
+        #expect(methods.stdout.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").prefix(2) } == [["token/", "token"]])
+        let tokenTune = try await bao(server, ["read", "-format=json", "sys/auth/token/tune"])
+        #expect(tokenTune.stdout.contains("default-service"), "\(tokenTune.stdout)\(tokenTune.stderr)")
+        let userpass = try await bao(server, ["auth", "enable", "userpass"])
+        #expect(userpass.exitCode == 2)
+        #expect(userpass.stderr.contains("Custos authenticates with tokens only"))
+
         let tune = try await bao(server, ["secrets", "tune", "-max-lease-ttl=2h", "kv"])
         #expect(tune.exitCode == 0, "\(tune.stderr)")
         let tuned = try await bao(server, ["read", "-format=json", "sys/mounts/kv/tune"])

@@ -91,15 +91,20 @@ extension SystemBackend {
         var forceNoCache = false
         var description: String
         var options: [String: String]?
+        /// Auth methods only.
+        var tokenType: String?
         enum CodingKeys: String, CodingKey {
             case defaultLeaseTtl = "default_lease_ttl", maxLeaseTtl = "max_lease_ttl"
             case forceNoCache = "force_no_cache", description, options
+            case tokenType = "token_type"
         }
     }
 
     func tuneMount(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse {
         let path = MountTable.normalize(rawPath)
         guard let runtime = core.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+        // `bao auth tune` tunes auth methods through this path.
+        if path == TokenPaths.mount.path { return try tuneAuthMethod(TokenPaths.methodPath, request) }
         if path == "sys/" {
             guard request.operation == .read else { throw CustosError.badRequest("the system backend cannot be tuned") }
             let settings = core.settings

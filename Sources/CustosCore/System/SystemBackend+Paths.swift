@@ -54,6 +54,10 @@ extension SystemBackend {
             try Self.require(call.request, [.read])
             return try system.keyStatus()
         },
+        family("auth", "The auth methods (the token store).") { try $0.listAuthMethods($1.request) },
+        family("auth/{rest*}", "Read, tune, enable and disable auth methods.", auth: .sudo) { system, call in
+            try system.authMethodPath(String(call.request.path.dropFirst("sys/auth/".count)), call.request)
+        },
         family("audit", "The enabled audit devices.", auth: .sudo) { try await $0.listAuditDevices($1.request) },
         family("audit/{path*}", "Enable and disable audit devices.", auth: .sudo) { try await $0.auditDevicePath($1.request) },
         family("audit-hash/{path*}", "The HMAC of a value as an audit device logs it.") { try await $0.auditHashPath($1.request) },
@@ -88,8 +92,7 @@ extension SystemBackend {
         family("step-down", "Not served.", auth: .sudo, unserved),
         family("config/cors", "Not served.", auth: .sudo, unserved),
         family("internal/counters/activity/export", "Not served.", auth: .sudo, unserved),
-    ] + sudoBelow("auth", "Not served: Custos has no auth methods to enable.", unserved)
-        + sudoBelow("config/auditing", "Not served.", unserved)
+    ] + sudoBelow("config/auditing", "Not served.", unserved)
         + sudoBelow("config/ui/headers", "Not served.", unserved)
         + sudoBelow("storage/raft/snapshot-auto/config", "Not served.", unserved)
         + sudoBelow("internal/inspect", "Not served.", unserved)

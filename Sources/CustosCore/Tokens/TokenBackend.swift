@@ -23,6 +23,9 @@ struct TokenBackend {
 /// path's auth class as Vault's token store declares it (`accessors*` needs sudo; `revoke-orphan`
 /// and `no_parent` check sudo in their handlers).
 struct TokenPaths: SecretsEngine {
+    /// Where `sys/auth` lists it.
+    static let methodPath = "token/"
+
     static let mount: MountEntry = {
         var entry = MountEntry(path: "auth/token/", type: "token", description: "token based credentials")
         entry.uuid = "token"
