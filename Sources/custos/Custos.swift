@@ -18,6 +18,7 @@ struct Custos: AsyncParsableCommand {
             SecretsCommand.self,
             MountCommand.self,
             TokenCommand.self,
+            AuthCommand.self,
             LeaseCommand.self,
             PolicyCommand.self,
             PluginCommand.self,

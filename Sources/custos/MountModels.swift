@@ -7,7 +7,7 @@ extension MountInfo {
     /// Field order of Vault's mount output (and its config block) in `-format=json`.
     static let jsonKeyOrder = [
         "uuid", "type", "description", "accessor", "config", "default_lease_ttl", "max_lease_ttl",
-        "force_no_cache", "options", "local", "seal_wrap", "external_entropy_access", "plugin_version",
+        "force_no_cache", "token_type", "options", "local", "seal_wrap", "external_entropy_access", "plugin_version",
         "running_plugin_version", "running_sha256", "deprecation_status",
     ]
 }
@@ -43,8 +43,9 @@ struct TuneMountRequest: Encodable, Sendable {
 extension APIClient {
     /// Mounts by path (`kv/`), raw and decoded. Vault answers with the mounts both at the top
     /// level and under `data`; prefer `data`.
-    func mounts() async throws -> (entries: [String: MountInfo], raw: [String: JSONValue]) {
-        let body = try await decode([String: JSONValue].self, .GET, "sys/mounts")
+    /// `sys/auth` lists the auth methods in the same shape.
+    func mounts(listedAt path: String = "sys/mounts") async throws -> (entries: [String: MountInfo], raw: [String: JSONValue]) {
+        let body = try await decode([String: JSONValue].self, .GET, path)
         let raw = body["data"]?.objectValue ?? body.filter { $0.key.hasSuffix("/") }
         var entries: [String: MountInfo] = [:]
         for (path, value) in raw {

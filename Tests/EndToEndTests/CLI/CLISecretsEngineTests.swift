@@ -76,3 +76,24 @@ struct CLISecretsEngineTests {
         }
     }
 }
+
+extension CLISecretsEngineTests {
+    /// `custos auth list` prints what `bao auth list` prints against the same server, in both
+    /// table forms: the token store, the one auth method.
+    @Test func authListPrintsWhatBaoPrints() async throws {
+        try await withCLISession { session in
+            for flags in [[], ["-detailed"]] {
+                let custos = try await session.run(["auth", "list"] + flags)
+                #expect(custos.exitCode == 0, "\(custos.stderr)")
+                let bao = try await ChildProcess.run(
+                    executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: ["bao", "auth", "list"] + flags,
+                    environment: ["BAO_ADDR": session.server.address, "BAO_TOKEN": session.rootToken, "HOME": session.home.path])
+                #expect(bao.exitCode == 0, "\(bao.stderr)")
+                #expect(custos.stdout == bao.stdout, "\(flags)")
+                #expect(custos.stdout.contains("token/"))
+            }
+            let json = try cliJSON(try await session.run(["auth", "list", "-format=json"]).stdout)
+            #expect(json["token/"]?["config"]?["token_type"] == .string("default-service"))
+        }
+    }
+}
