@@ -178,7 +178,9 @@ extension PluginClient {
 struct ConditionTimedOut: Error {}
 
 /// Polls `condition` until it holds (for states no event announces, such as "N calls in flight").
-func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+/// The deadline only ends a wait that failed: generous, since a loaded test process can starve
+/// the tasks the condition waits for for many seconds.
+func waitUntil(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw ConditionTimedOut() }
