@@ -58,6 +58,17 @@ extension Core {
         }
     }
 
+    /// `sys/auth/token/tune`: the token store's TTLs, stored and in force for tokens created or
+    /// renewed from now on.
+    func tuneTokenStore(_ config: MountConfig) async throws {
+        try await mountChanges.run {
+            guard var runtime = self.runtime.withLock({ $0 }) else { throw CustosError.sealed }
+            try await self.barrier.put(Runtime.tokenStoreConfigKey, try JSONEncoder().encode(config))
+            runtime.tokenStoreConfig = config
+            self.publish(runtime)
+        }
+    }
+
     /// Deletes all keys below a prefix in batches, so a large mount does not need one huge transaction.
     private func purge(prefix: String) async throws {
         let keys = try await barrier.scan(prefix: prefix)

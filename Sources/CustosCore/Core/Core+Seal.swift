@@ -74,8 +74,11 @@ extension Core {
         tokens.observeLeases(TokenLeases(expiration: expiration, logger: logger))
         // Before the runtime is set: no request is served unaudited.
         try await loadAuditDevices()
-        let runtime = Runtime(
+        var runtime = Runtime(
             mounts: table, engines: engines, tokens: tokens, policies: policies, cluster: cluster, expiration: expiration)
+        if let data = try await barrier.get(Runtime.tokenStoreConfigKey) {
+            runtime.tokenStoreConfig = try JSONDecoder().decode(MountConfig.self, from: data)
+        }
         self.runtime.withLock { $0 = runtime }
         for engine in engines.values { await engine.start() }
         await startTokenSweeper(tokens, on: expiration)

@@ -104,7 +104,7 @@ extension SystemBackend {
         let path = MountTable.normalize(rawPath)
         guard let runtime = core.runtime.withLock({ $0 }) else { throw CustosError.sealed }
         // `bao auth tune` tunes auth methods through this path.
-        if path == TokenPaths.mount.path { return try tuneAuthMethod(TokenPaths.methodPath, request) }
+        if path == TokenPaths.mount.path { return try await tuneAuthMethod(TokenPaths.methodPath, request, runtime) }
         if path == "sys/" {
             guard request.operation == .read else { throw CustosError.badRequest("the system backend cannot be tuned") }
             let settings = core.settings
@@ -151,7 +151,7 @@ extension SystemBackend {
 
     /// A mount's TTLs must fit the system maximum and each other. 0 means "the system default";
     /// as in Vault, an unset default is not compared with a tuned max (leases are capped anyway).
-    private func validateTTLs(defaultTTL: Int64, maxTTL: Int64) throws(CustosError) {
+    func validateTTLs(defaultTTL: Int64, maxTTL: Int64) throws(CustosError) {
         let settings = core.settings
         if maxTTL > settings.maxLeaseTTL {
             throw .badRequest("max_lease_ttl (\(VaultDuration(seconds: maxTTL))) cannot be greater than the system maximum (\(VaultDuration(seconds: settings.maxLeaseTTL)))")

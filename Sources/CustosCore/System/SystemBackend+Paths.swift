@@ -54,9 +54,9 @@ extension SystemBackend {
             try Self.require(call.request, [.read])
             return try system.keyStatus()
         },
-        family("auth", "The auth methods (the token store).") { try $0.listAuthMethods($1.request) },
+        family("auth", "The auth methods (the token store).") { try $0.listAuthMethods($1.request, $1.runtime) },
         family("auth/{rest*}", "Read, tune, enable and disable auth methods.", auth: .sudo) { system, call in
-            try system.authMethodPath(String(call.request.path.dropFirst("sys/auth/".count)), call.request)
+            try await system.authMethodPath(String(call.request.path.dropFirst("sys/auth/".count)), call.request, call.runtime)
         },
         family("audit", "The enabled audit devices.", auth: .sudo) { try await $0.listAuditDevices($1.request) },
         family("audit/{path*}", "Enable and disable audit devices.", auth: .sudo) { try await $0.auditDevicePath($1.request) },

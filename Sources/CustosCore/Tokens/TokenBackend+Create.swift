@@ -63,24 +63,23 @@ extension TokenBackend {
             }
         }
 
-        let settings = core.settings
         var period = params.period?.seconds ?? 0
         let explicitMax = params.explicitMaxTtl?.seconds ?? 0
-        if period > 0, settings.maxLeaseTTL > 0, period > settings.maxLeaseTTL {
-            warnings.append(Self.cappedWarning("period", period, settings.maxLeaseTTL))
-            period = settings.maxLeaseTTL
+        if period > 0, ttls.maxTTL > 0, period > ttls.maxTTL {
+            warnings.append(Self.cappedWarning("period", period, ttls.maxTTL))
+            period = ttls.maxTTL
         }
         var ttl = period > 0 ? period : (params.ttl ?? params.lease)?.seconds ?? 0
         if ttl == 0 && tokenPolicies != ["root"] {
-            ttl = settings.defaultLeaseTTL
+            ttl = ttls.defaultTTL
         }
         if explicitMax > 0, ttl == 0 || ttl > explicitMax {
             if ttl > explicitMax { warnings.append(Self.cappedWarning("TTL", ttl, explicitMax)) }
             ttl = explicitMax
         }
-        if period == 0, ttl > settings.maxLeaseTTL, settings.maxLeaseTTL > 0 {
-            warnings.append(Self.cappedWarning("TTL", ttl, settings.maxLeaseTTL))
-            ttl = settings.maxLeaseTTL
+        if period == 0, ttl > ttls.maxTTL, ttls.maxTTL > 0 {
+            warnings.append(Self.cappedWarning("TTL", ttl, ttls.maxTTL))
+            ttl = ttls.maxTTL
         }
 
         let now = tokens.clock.now

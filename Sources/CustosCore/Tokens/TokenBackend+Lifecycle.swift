@@ -22,7 +22,7 @@ extension TokenBackend {
     }
 
     private func renew(_ entry: TokenEntry, token: String, increment: VaultDuration?) async throws -> LogicalResponse {
-        let renewal = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: core.settings.maxLeaseTTL)
+        let renewal = try await tokens.renew(entry, increment: increment?.seconds, maxTTL: ttls.maxTTL)
         return LogicalResponse(
             warnings: renewal.warning.map { [$0] } ?? [],
             auth: AuthBlock(clientToken: token, entry: renewal.entry, leaseDuration: renewal.ttl))

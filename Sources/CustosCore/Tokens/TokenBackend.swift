@@ -7,9 +7,12 @@ struct TokenBackend {
     let tokens: TokenStore
     let policies: PolicyStore
     let caller: RequestCaller
+    /// What tokens get when they ask for nothing, and the most they get.
+    let ttls: (defaultTTL: Int64, maxTTL: Int64)
 
     init(_ call: BuiltinCall) {
         (core, tokens, policies, caller) = (call.core, call.runtime.tokens, call.runtime.policies, call.caller)
+        ttls = call.runtime.tokenTTLs(call.core.settings)
     }
 
     /// The body or query parameter `token`/`accessor`, required.

@@ -3,8 +3,8 @@ import CustosCore
 import CustosTesting
 import Testing
 
-/// `sys/auth`: the token store is the one auth method, shown, guarded and refused as OpenBao 2.7
-/// shows, guards and refuses it (each message checked against `bao server -dev`).
+/// `sys/auth`: the token store is the one auth method, shown, tuned, guarded and refused as
+/// OpenBao 2.7 shows, tunes, guards and refuses it (each message checked against `bao server -dev`).
 @Suite("auth methods over HTTP")
 struct AuthMethodsHTTPTests {
     @Test func theTokenStoreIsListedReadAndTunedAsInVault() async throws {
@@ -52,9 +52,10 @@ struct AuthMethodsHTTPTests {
                 #expect(response.status == 400, "\(method) \(path): \(response.text)")
                 #expect(response.errors == [message], "\(method) \(path)")
             }
-            let tune = try await client.write("sys/auth/token/tune", ["default_lease_ttl": "1h"])
-            #expect(tune.status == 400)
-            #expect(tune.errors.first?.contains("default_lease_ttl and max_lease_ttl (configuration file)") == true)
+            let description = try await client.write("sys/auth/token/tune", ["description": "mine"])
+            #expect(description.errors == ["the token store's description and options cannot be tuned"])
+            let tooLong = try await client.write("sys/auth/token/tune", ["max_lease_ttl": "10000h"])
+            #expect(tooLong.errors == ["max_lease_ttl (10000h) cannot be greater than the system maximum (768h)"], "\(tooLong.text)")
             // Disabling a method that is not enabled is fine, as in Vault.
             #expect(try await client.delete("sys/auth/nope").status == 204)
         }
@@ -72,6 +73,44 @@ struct AuthMethodsHTTPTests {
             #expect(try await reader.read("sys/auth").status == 200)
             #expect(try await reader.read("sys/auth/token").status == 403)
             #expect(try await reader.delete("sys/auth/token").status == 403)
+        }
+    }
+}
+
+extension AuthMethodsHTTPTests {
+    /// Tuning the token store's TTLs changes what new tokens get and how far they renew; it is
+    /// stored, so it holds after a seal; `system` goes back to the server's.
+    @Test func tuningTheTokenStoreSetsTokenTTLsAndSurvivesASeal() async throws {
+        try await withInProcessServer { server in
+            let client = server.client(token: server.rootToken)
+            #expect(try await client.write("sys/auth/token/tune", ["default_lease_ttl": "20m", "max_lease_ttl": "1h"]).status == 204)
+            let tuned = try await client.read("sys/auth/token/tune")
+            #expect(tuned.data?["default_lease_ttl"] == .int(1200))
+            #expect(tuned.data?["max_lease_ttl"] == .int(3600))
+            #expect(try await client.read("sys/auth").data?["token/"]?.objectValue?["config"]?.objectValue?["max_lease_ttl"] == .int(3600))
+
+            func create(_ body: [String: JSONValue]) async throws -> (ttl: JSONValue?, warnings: JSONValue?, token: String?) {
+                let created = try await client.write("auth/token/create", body.merging(["policies": ["default"]]) { a, _ in a })
+                #expect(created.status == 200, "\(created.text)")
+                let auth = created.json?["auth"]?.objectValue
+                return (auth?["lease_duration"], created.json?["warnings"], auth?["client_token"]?.stringValue)
+            }
+            #expect(try await create([:]).ttl == .int(1200))
+            let capped = try await create(["ttl": "5h"])
+            #expect(capped.ttl == .int(3600))
+            #expect(capped.warnings?.arrayValue?.count == 1)
+            let renewed = try await client.write("auth/token/renew", ["token": .string(try #require(capped.token)), "increment": "3h"])
+            #expect(renewed.json?["auth"]?.objectValue?["lease_duration"].flatMap { if case .int(let v) = $0 { v } else { nil } }.map { $0 <= 3600 } == true)
+
+            // Stored: a seal and unseal keep it.
+            #expect(try await client.write("sys/seal", [:]).status == 204)
+            #expect(try await client.write("sys/unseal", ["key": .string(try #require(server.unsealKey))]).status == 200)
+            #expect(try await client.read("sys/auth/token/tune").data?["max_lease_ttl"] == .int(3600))
+            #expect(try await create([:]).ttl == .int(1200))
+
+            // `system`: the server's TTLs again (768 h).
+            #expect(try await client.write("sys/auth/token/tune", ["default_lease_ttl": "system", "max_lease_ttl": "system"]).status == 204)
+            #expect(try await create([:]).ttl == .int(768 * 3600))
         }
     }
 }
